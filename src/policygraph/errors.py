@@ -1,0 +1,69 @@
+"""The library's exception types.
+
+One base class, a few specific subclasses; every error raised for a caller's mistake is one of
+these, chained (``raise ... from``) to whatever the underlying library raised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "AnchorError",
+    "ExportError",
+    "ParseError",
+    "PolicyGraphError",
+    "QueryError",
+    "QueryRefusedError",
+    "UnknownResourceError",
+]
+
+
+class PolicyGraphError(Exception):
+    """Base class of every error policygraph raises on purpose."""
+
+
+class ParseError(PolicyGraphError):
+    """A file could not be read as RDF. Carries the file and, where the parser knows them,
+    the 1-based line and column."""
+
+    def __init__(
+        self, path: str, message: str, line: int | None = None, column: int | None = None
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.column = column
+        self.reason = message
+        where = path
+        if line is not None:
+            where += f":{line}"
+            if column is not None:
+                where += f":{column}"
+        super().__init__(f"{where}: {message}")
+
+
+class QueryError(PolicyGraphError):
+    """A SPARQL query is malformed or failed to run."""
+
+
+class QueryRefusedError(QueryError):
+    """A query asks for something the read-only query path does not do (updates, SERVICE,
+    loading from the network)."""
+
+
+class UnknownResourceError(PolicyGraphError, LookupError):
+    """An id names no resource, or more than one. ``suggestions`` holds close matches."""
+
+    def __init__(self, message: str, suggestions: Sequence[str] = ()) -> None:
+        self.suggestions = tuple(suggestions)
+        if self.suggestions:
+            message += "; did you mean: " + ", ".join(self.suggestions[:5]) + "?"
+        super().__init__(message)
+
+
+class ExportError(PolicyGraphError):
+    """A graph could not be written; any existing target file is left as it was."""
+
+
+class AnchorError(PolicyGraphError):
+    """Anchors could not be resolved (for instance a sources folder that does not exist)."""

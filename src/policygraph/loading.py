@@ -1,0 +1,226 @@
+"""Reading RDF files into one dataset, with errors that name the file, line and column.
+
+Nothing is fetched from the network: owl:imports are never followed and JSON-LD documents that
+name a remote ``@context`` are refused. Literals keep their exact lexical form ("01"^^xsd:integer
+stays "01"), because curators' files must come back out as they went in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import rdflib
+from rdflib import Dataset, Graph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from .errors import ParseError
+
+__all__ = ["FORMATS", "QUAD_FORMATS", "format_for", "load_into", "new_dataset"]
+
+# File extension -> rdflib parser name.
+FORMATS: dict[str, str] = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".ntriples": "nt",
+    ".nq": "nquads",
+    ".nquads": "nquads",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+}
+# Formats that can carry named graphs (JSON-LD can too) are parsed into a dataset.
+QUAD_FORMATS = frozenset({"nquads", "trig", "json-ld"})
+
+# A guard against files no curator writes by hand and no parser here handles gracefully.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+def new_dataset() -> Dataset:
+    """An empty in-memory dataset whose default graph is the union of all its graphs."""
+    return Dataset(default_union=True)
+
+
+def format_for(path: Path) -> str:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(FORMATS))
+        raise ParseError(str(path), f"unknown file extension {path.suffix!r} (known: {known})")
+    return fmt
+
+
+@contextlib.contextmanager
+def exact_literals() -> Iterator[None]:
+    """Keep literals' lexical forms while parsing (rdflib normalises them by default)."""
+    saved = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = saved
+
+
+def read_text(path: Path) -> str:
+    """The file's text as UTF-8, or a ParseError naming where decoding failed."""
+    try:
+        if path.is_dir():
+            raise ParseError(str(path), "is a directory, not a file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ParseError(str(path), f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ParseError(str(path), "no such file") from exc
+    except PermissionError as exc:
+        raise ParseError(str(path), "permission denied") from exc
+    except IsADirectoryError as exc:
+        raise ParseError(str(path), "is a directory, not a file") from exc
+    except OSError as exc:
+        raise ParseError(str(path), exc.strerror or str(exc)) from exc
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _line_column_of_byte(raw, exc.start)
+        raise ParseError(
+            str(path), f"not UTF-8 (byte 0x{raw[exc.start]:02x})", line, column
+        ) from exc
+
+
+def _line_column_of_byte(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    column = len(before) - (before.rfind(b"\n") + 1) + 1
+    return line, column
+
+
+def _line_column_of_char(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
+def _remote_contexts(node: Any) -> Iterable[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("@context", "@import"):
+                refs = value if isinstance(value, list) else [value]
+                yield from (ref for ref in refs if isinstance(ref, str))
+            yield from _remote_contexts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _remote_contexts(item)
+
+
+def _check_jsonld(path: Path, text: str) -> None:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ParseError(str(path), exc.msg, exc.lineno, exc.colno) from exc
+    except RecursionError as exc:
+        raise ParseError(str(path), "JSON nests too deeply") from exc
+    for ref in _remote_contexts(document):
+        raise ParseError(
+            str(path), f"refusing to fetch the remote JSON-LD context {ref!r}; inline it instead"
+        )
+
+
+_NT_LINE = re.compile(r"line (\d+)", re.IGNORECASE)
+
+
+def _translate(path: Path, text: str, exc: BaseException) -> ParseError:
+    """Turn whatever a parser raised into a ParseError with the best position known."""
+    name = type(exc).__name__
+    if name == "BadSyntax":
+        lines = getattr(exc, "lines", None)
+        offset = getattr(exc, "i", None)
+        why = getattr(exc, "_why", None) or str(exc)
+        line = lines + 1 if isinstance(lines, int) else None
+        column = None
+        argstr = getattr(exc, "_str", None)
+        if isinstance(offset, int) and isinstance(argstr, (str, bytes)):
+            prefix = argstr[:offset]
+            if isinstance(prefix, bytes):
+                prefix = prefix.decode("utf-8", "replace")
+            column = len(prefix) - (prefix.rfind("\n") + 1) + 1
+        return ParseError(str(path), f"bad syntax: {why}", line, column)
+    get_line = getattr(exc, "getLineNumber", None)
+    if callable(get_line):  # xml.sax.SAXParseException
+        return ParseError(
+            str(path),
+            str(getattr(exc, "getMessage", lambda: exc)()),
+            get_line(),
+            exc.getColumnNumber() + 1,  # type: ignore[attr-defined]
+        )
+    if isinstance(exc, json.JSONDecodeError):
+        return ParseError(str(path), exc.msg, exc.lineno, exc.colno)
+    if isinstance(exc, RecursionError):
+        return ParseError(str(path), "the document nests too deeply")
+    message = " ".join(str(exc).split()) or name
+    if len(message) > 200:
+        message = message[:200] + "..."
+    line = None
+    bad = _bad_line_of(text, str(exc))
+    if bad is not None:
+        line = bad
+    else:
+        match = _NT_LINE.search(str(exc))
+        if match:
+            line = int(match.group(1))
+    return ParseError(str(path), message, line)
+
+
+def _bad_line_of(text: str, message: str) -> int | None:
+    # rdflib's N-Triples/N-Quads errors quote the offending line but not its number.
+    match = re.search(r":\n'(.*)'\s*$", message, re.DOTALL)
+    if not match:
+        return None
+    quoted = match.group(1)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() == quoted.strip():
+            return number
+    return None
+
+
+def load_into(dataset: Dataset, path: Path, *, base: str | None = None) -> None:
+    """Parse one file into ``dataset``: triple formats into the default graph, quad formats
+    keeping their named graphs."""
+    fmt = format_for(path)
+    text = read_text(path)
+    if fmt == "json-ld":
+        _check_jsonld(path, text)
+    public_id = base or path.resolve().as_uri()
+    staging: Graph
+    try:
+        with exact_literals():
+            if fmt in QUAD_FORMATS:
+                staging = Dataset()
+                staging.parse(data=text, format=fmt, publicID=public_id)
+            else:
+                staging = Graph()
+                staging.parse(data=text, format=fmt, publicID=public_id)
+    except ParseError:
+        raise
+    except Exception as exc:  # parsers raise many unrelated types; all mean "bad input"
+        raise _translate(path, text, exc) from exc
+    _merge(dataset, staging)
+
+
+def _merge(dataset: Dataset, staging: Graph) -> None:
+    if isinstance(staging, Dataset):
+        for s, p, o, g in staging.quads((None, None, None, None)):
+            name = g.identifier if isinstance(g, Graph) else g
+            if name is None or name == DATASET_DEFAULT_GRAPH_ID:
+                dataset.default_context.add((s, p, o))
+            else:
+                dataset.graph(name).add((s, p, o))
+    else:
+        target = dataset.default_context
+        for triple in staging:
+            target.add(triple)

@@ -1,0 +1,151 @@
+"""Reading the policygraph model out of an rdflib graph: types, labels, statements, anchors.
+
+Shared by trace, anchors, gaps and show, so that each reads the graph the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .namespaces import PG, PREFIXES, RDF_TYPE, RDFS_LABEL, RDFS_SUBCLASSOF, local_name
+
+__all__ = ["AnchorRef", "ModelView"]
+
+_TYPE = URIRef(RDF_TYPE)
+_LABEL = URIRef(RDFS_LABEL)
+_PREF = URIRef(PREFIXES["skos"] + "prefLabel")
+_STATEMENT = URIRef(PG + "statement")
+_ANCHOR = URIRef(PG + "anchor")
+_SOURCE_DOC = URIRef(PG + "sourceDocument")
+_START = URIRef(PREFIXES["oa"] + "start")
+_END = URIRef(PREFIXES["oa"] + "end")
+_TEXT_SHA = URIRef(PG + "textSha256")
+_SPAN_SHA = URIRef(PG + "spanSha256")
+
+
+@dataclass(frozen=True)
+class AnchorRef:
+    """A text anchor: ``resource`` is what it anchors, offsets are code points [start, end)."""
+
+    anchor: str
+    resource: str
+    document: str | None
+    document_sha256: str | None
+    start: int | None
+    end: int | None
+    span_sha256: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if k not in ("anchor", "span_sha256")}
+
+
+def _int(node: Node | None) -> int | None:
+    if isinstance(node, Literal):
+        try:
+            return int(str(node))
+        except ValueError:
+            return None
+    return None
+
+
+class ModelView:
+    """Read-only helpers over one graph (built per graph; cheap)."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    @cached_property
+    def _ancestors(self) -> dict[Node, set[Node]]:
+        parents: dict[Node, set[Node]] = {}
+        for child, parent in self.graph.subject_objects(URIRef(RDFS_SUBCLASSOF)):
+            parents.setdefault(child, set()).add(parent)
+        closure: dict[Node, set[Node]] = {}
+        for start in parents:
+            seen: set[Node] = set()
+            stack = list(parents[start])
+            while stack:
+                node = stack.pop()
+                if node not in seen:
+                    seen.add(node)
+                    stack.extend(parents.get(node, ()))
+            closure[start] = seen
+        return closure
+
+    def types(self, node: Node) -> set[Node]:
+        return set(self.graph.objects(node, _TYPE))
+
+    def is_a(self, node: Node, cls: str) -> bool:
+        target = URIRef(cls)
+        return any(t == target or target in self._ancestors.get(t, ()) for t in self.types(node))
+
+    def instances(self, cls: str) -> list[Node]:
+        """Instances of ``cls`` or any subclass, sorted."""
+        target = URIRef(cls)
+        classes = {target} | {c for c, anc in self._ancestors.items() if target in anc}
+        found = {s for c in classes for s in self.graph.subjects(_TYPE, c)}
+        return sorted(found, key=str)
+
+    def most_specific_type(self, node: Node) -> str:
+        types = [t for t in self.types(node) if isinstance(t, URIRef)]
+        if not types:
+            return ""
+        ours = [t for t in types if str(t).startswith(PG)] or types
+        best = max(ours, key=lambda t: (len(self._ancestors.get(t, ())), str(t)))
+        return local_name(str(best))
+
+    def texts(self, node: Node, prop: URIRef) -> dict[str, str]:
+        """Language -> text for a language-tagged property ("" for no tag)."""
+        out: dict[str, str] = {}
+        for value in sorted(self.graph.objects(node, prop), key=str):
+            if isinstance(value, Literal):
+                out.setdefault(value.language or "", str(value))
+        return out
+
+    def statement(self, node: Node) -> dict[str, str]:
+        return self.texts(node, _STATEMENT)
+
+    def label(self, node: Node) -> str:
+        for prop in (_LABEL, _PREF, _STATEMENT):
+            texts = self.texts(node, prop)
+            for lang in ("en", "nb", ""):
+                if lang in texts:
+                    return texts[lang]
+            if texts:
+                return next(iter(texts.values()))
+        return local_name(str(node))
+
+    def iris(self, node: Node, prop: str) -> list[str]:
+        return sorted(str(o) for o in self.graph.objects(node, URIRef(prop)))
+
+    def anchor(self, anchor: Node, resource: Node) -> AnchorRef:
+        g = self.graph
+        document = g.value(anchor, _SOURCE_DOC)
+        sha = g.value(document, _TEXT_SHA) if document is not None else None
+        span = g.value(anchor, _SPAN_SHA)
+        return AnchorRef(
+            anchor=str(anchor),
+            resource=str(resource),
+            document=str(document) if document is not None else None,
+            document_sha256=str(sha) if sha is not None else None,
+            start=_int(g.value(anchor, _START)),
+            end=_int(g.value(anchor, _END)),
+            span_sha256=str(span) if span is not None else None,
+        )
+
+    def anchors_of(self, resource: Node) -> list[AnchorRef]:
+        refs = [self.anchor(a, resource) for a in self.graph.objects(resource, _ANCHOR)]
+        return sorted(refs, key=lambda a: (a.document or "", a.start or 0, a.end or 0, a.anchor))
+
+    def all_anchors(self) -> list[AnchorRef]:
+        refs = [self.anchor(a, r) for r, a in self.graph.subject_objects(_ANCHOR)]
+        basis = URIRef(PG + "basisAnchor")
+        refs += [self.anchor(a, r) for r, a in self.graph.subject_objects(basis)]
+        unique = {(a.anchor, a.resource): a for a in refs}
+        return sorted(
+            unique.values(), key=lambda a: (a.document or "", a.start or 0, a.end or 0, a.resource)
+        )
