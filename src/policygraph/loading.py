@@ -49,6 +49,15 @@ def new_dataset() -> Dataset:
     return Dataset(default_union=True)
 
 
+def default_graph(dataset: Dataset) -> Graph:
+    """The dataset's default graph (``default_graph`` in rdflib >= 7.5, before that
+    ``default_context``)."""
+    graph = getattr(type(dataset), "default_graph", None)
+    if isinstance(graph, property):
+        return dataset.default_graph  # type: ignore[no-any-return]
+    return dataset.default_context
+
+
 def format_for(path: Path) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -134,7 +143,21 @@ def _check_jsonld(path: Path, text: str) -> None:
 _NT_LINE = re.compile(r"line (\d+)", re.IGNORECASE)
 
 
-def _translate(path: Path, text: str, exc: BaseException) -> ParseError:
+def _first_bad_line(text: str, fmt: str) -> int | None:
+    """N-Triples and N-Quads are line-based and rdflib's errors carry no line number: find the
+    first line that does not parse on its own."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            with exact_literals():
+                (Dataset() if fmt == "nquads" else Graph()).parse(data=line, format=fmt)
+        except Exception:
+            return number
+    return None
+
+
+def _translate(path: Path, text: str, exc: BaseException, fmt: str) -> ParseError:
     """Turn whatever a parser raised into a ParseError with the best position known."""
     name = type(exc).__name__
     if name == "BadSyntax":
@@ -166,26 +189,13 @@ def _translate(path: Path, text: str, exc: BaseException) -> ParseError:
     if len(message) > 200:
         message = message[:200] + "..."
     line = None
-    bad = _bad_line_of(text, str(exc))
-    if bad is not None:
-        line = bad
+    if fmt in ("nt", "nquads"):
+        line = _first_bad_line(text, fmt)
     else:
         match = _NT_LINE.search(str(exc))
         if match:
             line = int(match.group(1))
     return ParseError(str(path), message, line)
-
-
-def _bad_line_of(text: str, message: str) -> int | None:
-    # rdflib's N-Triples/N-Quads errors quote the offending line but not its number.
-    match = re.search(r":\n'(.*)'\s*$", message, re.DOTALL)
-    if not match:
-        return None
-    quoted = match.group(1)
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip() == quoted.strip():
-            return number
-    return None
 
 
 def load_into(dataset: Dataset, path: Path, *, base: str | None = None) -> None:
@@ -208,7 +218,7 @@ def load_into(dataset: Dataset, path: Path, *, base: str | None = None) -> None:
     except ParseError:
         raise
     except Exception as exc:  # parsers raise many unrelated types; all mean "bad input"
-        raise _translate(path, text, exc) from exc
+        raise _translate(path, text, exc, fmt) from exc
     _merge(dataset, staging)
 
 
@@ -217,10 +227,10 @@ def _merge(dataset: Dataset, staging: Graph) -> None:
         for s, p, o, g in staging.quads((None, None, None, None)):
             name = g.identifier if isinstance(g, Graph) else g
             if name is None or name == DATASET_DEFAULT_GRAPH_ID:
-                dataset.default_context.add((s, p, o))
+                default_graph(dataset).add((s, p, o))
             else:
                 dataset.graph(name).add((s, p, o))
     else:
-        target = dataset.default_context
+        target = default_graph(dataset)
         for triple in staging:
             target.add(triple)
