@@ -52,10 +52,13 @@ def new_dataset() -> Dataset:
 def default_graph(dataset: Dataset) -> Graph:
     """The dataset's default graph (``default_graph`` in rdflib >= 7.5, before that
     ``default_context``)."""
-    graph = getattr(type(dataset), "default_graph", None)
-    if isinstance(graph, property):
-        return dataset.default_graph  # type: ignore[no-any-return]
-    return dataset.default_context
+    name = (
+        "default_graph"
+        if isinstance(getattr(Dataset, "default_graph", None), property)
+        else "default_context"
+    )
+    graph: Graph = getattr(dataset, name)
+    return graph
 
 
 def format_for(path: Path) -> str:
