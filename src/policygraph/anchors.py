@@ -90,8 +90,15 @@ def check_anchor(anchor: AnchorRef, type_name: str, sources: SourceTexts) -> Anc
     return AnchorCheck(anchor, type_name, quote, True, None)
 
 
-# A sentence ends at . ! ? or : followed by white space, at a blank line, or before a bullet.
-_BOUNDARY = re.compile(r"(?<=[.!?:])\s+|\n\s*\n|(?=•)|\n(?=[-–*#] )")
+# A sentence ends at . ! or ? followed by white space and no lower-case letter (so
+# "19. februar" stays whole), before a bullet, or at a line break
+# after a line with no closing punctuation (a heading) when the next line starts anew. Lines
+# that wrap mid-sentence (the next line starts in lower case) do not end a sentence.
+_BOUNDARY = re.compile(
+    r"(?<=[.!?])\s+(?![a-zæøå])"
+    r"|\s*(?=•)"
+    r"|(?<=[^\s.!?,;])[ \t*]*\n\s*(?=[A-ZÆØÅ0-9–#*\[\-])"
+)
 
 
 @dataclass(frozen=True)
