@@ -45,7 +45,14 @@ class PolicyGraph:
     caller's files. ``graph`` is the underlying rdflib Dataset (its default graph is the union
     of all graphs)."""
 
-    def __init__(self, dataset: Dataset | None = None) -> None:
+    def __new__(cls, dataset: Dataset | None = None, store: str = "rdflib") -> PolicyGraph:
+        if cls is PolicyGraph and store != "rdflib":  # the store seam: see stores.py
+            from .stores import store_class
+
+            return super().__new__(store_class(store))  # type: ignore[no-any-return]
+        return super().__new__(cls)
+
+    def __init__(self, dataset: Dataset | None = None, store: str = "rdflib") -> None:
         self.graph: Dataset = dataset if dataset is not None else new_dataset()
         self._index: tuple[int, EvidenceIndex] | None = None
 
@@ -257,15 +264,16 @@ class PolicyGraph:
         }
 
 
-def load(*paths: StrPath, bundled_data: bool = True) -> PolicyGraph:
+def load(*paths: StrPath, bundled_data: bool = True, store: str = "rdflib") -> PolicyGraph:
     """The bundled ontology and concept schemes, the bundled data (unless ``bundled_data`` is
-    False), and ``paths``. Formats come from file extensions; nothing is fetched."""
-    pg = PolicyGraph()
+    False), and ``paths``. Formats come from file extensions; nothing is fetched. ``store``:
+    "rdflib" (in memory, the reference) or "oxigraph" (``policygraph[fast]``)."""
+    pg = PolicyGraph(store=store)
     bundled = list(_resources.ontology_files())
     if bundled_data:
         bundled += _resources.data_files()
     for file in bundled:
-        load_into(pg.graph, file)
+        pg.add_file(file)
     for path in paths:
         pg.add_file(path)
     return pg

@@ -232,7 +232,9 @@ class EvidenceIndex:
         g, view = self.graph, self.view
         reached = [start]
         if start in self.links:
-            reached += [n for n in nx.bfs_tree(self.links, start) if n != start]
+            # Sorted neighbours: the order does not depend on how the graph was stored.
+            tree = nx.bfs_tree(self.links, start, sort_neighbors=sorted)
+            reached += [n for n in tree if n != start]
         sub = self.links.subgraph(reached)
         order = {claim: i for i, claim in enumerate(reached)}
         edges = sorted(
