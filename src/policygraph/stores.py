@@ -1,0 +1,606 @@
+"""Stores behind ``PolicyGraph``: rdflib's in-memory dataset (the reference) and Oxigraph.
+
+``pg.load(..., store="oxigraph")`` (or ``PolicyGraph(store="oxigraph")``) keeps the triples in a
+``pyoxigraph.Store`` (the optional extra ``policygraph[fast]``): files are parsed in Rust, SPARQL
+runs in Oxigraph, traces read an adjacency index built from the store, and Turtle is written
+from the store's quads. ``PolicyGraph.graph`` still gives an rdflib ``Dataset``: it is built from
+the store on first use (and the store is rebuilt from it if a caller changes it and calls
+``invalidate()`` or the size changes).
+
+Exact literals. Oxigraph stores some literals in a canonical form ("01"^^xsd:integer comes back
+as "1", language tags in lower case), while policygraph promises that literals come back out
+exactly as they went in. Every file is therefore checked while Oxigraph loads it (in a second
+thread, so the check costs no wall time on two cores): when all its literals are ones Oxigraph
+keeps unchanged, the fast path holds. A file with a literal Oxigraph would rewrite is read by
+the reference (rdflib) parser instead, and each rewritten literal is kept, exactly, in a side
+table keyed by the quad Oxigraph stores. Exports and ``graph`` put the exact literals back.
+Queries, traces and validation on such a graph run on the reference rdflib path (with a
+``PerformanceWarning``), because SPARQL functions such as ``STR()`` would otherwise see the
+canonical forms; on graphs without such literals (the usual case) they run in Oxigraph.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import warnings
+from collections.abc import Iterator
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import QueryError, QueryRefusedError
+from .graph import PolicyGraph
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
+    from rdflib.term import Node
+
+    from .query import QueryResult
+    from .trace import EvidenceTrace
+    from .validation import ValidationReport
+
+__all__ = [
+    "STORES",
+    "OxigraphPolicyGraph",
+    "PerformanceWarning",
+    "run_oxigraph_query",
+    "store_class",
+    "to_oxigraph",
+    "to_rdflib",
+]
+
+STORES = ("rdflib", "oxigraph")
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+# Lexical forms Oxigraph stores unchanged, per XSD datatype (conservative: anything else is
+# checked against a scratch store).
+_CANONICAL = {
+    XSD + "string": None,  # never rewritten
+    XSD + "integer": re.compile(r"(?:0|-?[1-9][0-9]{0,17})"),
+    XSD + "boolean": re.compile(r"true|false"),
+    XSD + "date": re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"),
+    XSD + "gYear": re.compile(r"[0-9]{4}"),
+    XSD + "gYearMonth": re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])"),
+    XSD + "anyURI": None,
+}
+# Things only the text shows (Oxigraph's parser already lowercases language tags and forgets
+# whether a string was typed xsd:string): their files take the exact path.
+_TEXT_SUSPECTS = re.compile(r"""["']@[A-Za-z0-9-]*[A-Z]|xsd:string|XMLSchema#string""")
+_XSD_PREFIX_DECL = re.compile(r"(?:@prefix|PREFIX)\s+xsd:\s*<http://www\.w3\.org/2001/XMLSchema#>")
+
+_OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG"}
+_MAYBE_SERVICE = re.compile(r"\b(?:SERVICE|FROM)\b", re.IGNORECASE)
+
+
+class PerformanceWarning(UserWarning):
+    """A fast path could not be used and the reference (rdflib) path ran instead."""
+
+
+def store_class(store: str) -> type:
+    """The PolicyGraph class for ``store`` ("rdflib" or "oxigraph")."""
+    if store == "rdflib":
+        return PolicyGraph
+    if store == "oxigraph":
+        try:
+            import pyoxigraph  # noqa: F401
+        except ImportError as exc:
+            raise ValueError(
+                "store='oxigraph' needs pyoxigraph: pip install 'policygraph[fast]'"
+            ) from exc
+        return OxigraphPolicyGraph
+    raise ValueError(f"unknown store {store!r} (known: {', '.join(STORES)})")
+
+
+# ----------------------------------------------------------------------------- terms
+
+
+def to_rdflib(term: Any) -> Node:
+    """An Oxigraph term as the rdflib term the reference parser would have made."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == XSD + "string":
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt), normalize=False)
+    raise TypeError(f"cannot convert {term!r}")
+
+
+def to_oxigraph(term: Node) -> Any:
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(_bnode_id(str(term)))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot convert {term!r}")
+
+
+_BNODE_OK = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+
+def _bnode_id(label: str) -> str:
+    if _BNODE_OK.fullmatch(label) and not label.endswith("."):
+        return label
+    import hashlib
+
+    return "h" + hashlib.sha256(label.encode("utf-8")).hexdigest()[:32]
+
+
+def _identical(a: Any, b: Any) -> bool:
+    """Same rdflib term, same lexical form, same datatype and language."""
+    return bool(
+        a == b
+        and str(a) == str(b)
+        and getattr(a, "datatype", None) == getattr(b, "datatype", None)
+        and getattr(a, "language", None) == getattr(b, "language", None)
+    )
+
+
+def _literal_kept(value: str, datatype: str) -> bool:
+    """True when Oxigraph surely stores this typed literal unchanged."""
+    if not datatype.startswith(XSD):
+        return True
+    if datatype in _CANONICAL:
+        pattern = _CANONICAL[datatype]
+        return pattern is None or pattern.fullmatch(value) is not None
+    return False
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+def _scan_exact(data: bytes, fmt: Any, base: str, verdict: list[bool]) -> None:
+    """Parse ``data`` once more and record whether Oxigraph keeps every literal unchanged."""
+    import pyoxigraph as ox
+
+    literal = ox.Literal
+    kept = _literal_kept
+    canonical = _CANONICAL
+    try:
+        for quad in ox.parse(data, fmt, base_iri=base):
+            o = quad.object
+            if type(o) is literal and not o.language:
+                dt = o.datatype.value
+                if dt in canonical:
+                    pattern = canonical[dt]
+                    if pattern is not None and pattern.fullmatch(o.value) is None:
+                        verdict.append(False)
+                        return
+                elif not kept(o.value, dt):
+                    verdict.append(False)
+                    return
+    except Exception:
+        verdict.append(False)
+        return
+    verdict.append(True)
+
+
+class OxigraphPolicyGraph(PolicyGraph):
+    """A PolicyGraph whose triples live in a pyoxigraph Store (see the module docs)."""
+
+    def __init__(self, dataset: Dataset | None = None, store: str = "oxigraph") -> None:
+        import pyoxigraph as ox
+
+        self._ox = ox.Store()
+        # Oxigraph quad -> the exact rdflib literals it stands for.
+        self._exact: dict[Any, list[Node]] = {}
+        self._dataset: Dataset | None = None
+        self._dataset_len = -1
+        self._index: Any = None
+        self._warned = False
+        if dataset is not None:
+            self._add_dataset(dataset)
+
+    # -------------------------------------------------------------- the rdflib view
+    @property  # type: ignore[override]
+    def graph(self) -> Dataset:
+        if self._dataset is None:
+            self._dataset = self._materialise()
+            self._dataset_len = len(self._dataset)
+        return self._dataset
+
+    @graph.setter
+    def graph(self, dataset: Dataset) -> None:
+        self._ox.clear()
+        self._exact = {}
+        self._add_dataset(dataset)
+        self._dataset = dataset
+        self._dataset_len = len(dataset)
+        self._index = None
+
+    def _materialise(self) -> Dataset:
+        from rdflib import Graph
+
+        from .loading import default_graph, new_dataset
+
+        ds = new_dataset()
+        default = default_graph(ds)
+        graphs: dict[Any, Graph] = {}
+        for s, p, o, g in self.quads():
+            if g is None:
+                default.add((s, p, o))
+            else:
+                target = graphs.get(g)
+                if target is None:
+                    target = graphs[g] = ds.graph(g)  # type: ignore[arg-type]
+                target.add((s, p, o))
+        return ds
+
+    def quads(self) -> Iterator[tuple[Node, Node, Node, Node | None]]:
+        """Every quad as rdflib terms, with exact literals (graph None: the default)."""
+        import pyoxigraph as ox
+
+        exact = self._exact
+        conv = to_rdflib
+        cache: dict[Any, Node] = {}
+        for q in self._ox:
+            s = cache.get(q.subject)
+            if s is None:
+                s = cache[q.subject] = conv(q.subject)
+            p = cache.get(q.predicate)
+            if p is None:
+                p = cache[q.predicate] = conv(q.predicate)
+            g = None if isinstance(q.graph_name, ox.DefaultGraph) else conv(q.graph_name)
+            if exact and q in exact:
+                for lit in exact[q]:
+                    yield s, p, lit, g
+                continue
+            yield s, p, conv(q.object), g
+
+    def _sync(self) -> None:
+        """Rebuild the store when a caller changed ``graph`` directly."""
+        if self._dataset is not None and len(self._dataset) != self._dataset_len:
+            self.graph = self._dataset
+
+    @property
+    def exact_mode(self) -> bool:
+        """True when some literal is kept in the side table (queries then run on rdflib)."""
+        self._sync()
+        return bool(self._exact)
+
+    def _fallback(self, what: str) -> None:
+        if not self._warned:
+            warnings.warn(
+                f"{what} runs on the rdflib reference path: the graph holds literals that "
+                'Oxigraph would rewrite (e.g. "01"^^xsd:integer, upper-case language tags)',
+                PerformanceWarning,
+                stacklevel=3,
+            )
+            self._warned = True
+
+    # -------------------------------------------------------------- loading
+    def add_file(self, path: str | PathLike[str]) -> None:
+        import pyoxigraph as ox
+
+        from .loading import format_for, load_into, new_dataset, read_text
+
+        self._sync()
+        file = Path(path)
+        fmt = format_for(file)
+        text = read_text(file)
+        ox_format = _OX_FORMATS.get(fmt)
+        # Once the side table is in use, every later file goes through it too, so that a
+        # literal written both ways ("1" and "01") keeps both.
+        fast = ox_format is not None and not self._exact and not _TEXT_SUSPECTS.search(text)
+        if fast and "XMLSchema#" in text:
+            fast = text.count("XMLSchema#") == len(_XSD_PREFIX_DECL.findall(text))
+        if fast:
+            data = text.encode("utf-8")
+            base = file.resolve().as_uri()
+            rdf_format = getattr(ox.RdfFormat, ox_format or "TURTLE")
+            verdict: list[bool] = []
+            scratch = ox.Store()
+            checker = threading.Thread(target=_scan_exact, args=(data, rdf_format, base, verdict))
+            checker.start()
+            try:
+                scratch.load(data, rdf_format, base_iri=base)
+            except Exception:
+                checker.join()
+                # The reference loader names the file, line and column; if rdflib accepts
+                # what Oxigraph does not, the file is read through rdflib below.
+                load_into(new_dataset(), file)
+                fast = False
+            else:
+                checker.join()
+                fast = verdict == [True]
+            if fast:
+                # Merge the smaller store into the larger one (Python iterates the smaller).
+                if len(self._ox) > len(scratch):
+                    self._ox.extend(scratch)
+                else:
+                    scratch.extend(self._ox)
+                    self._ox = scratch
+        if not fast:
+            staging = new_dataset()
+            load_into(staging, file)
+            self._add_dataset(staging)
+        self._changed()
+
+    def _changed(self) -> None:
+        self._dataset = None
+        self._dataset_len = -1
+        self._index = None
+
+    def _add_dataset(self, dataset: Dataset) -> None:
+        """Add rdflib quads, keeping literals Oxigraph would rewrite in the side table."""
+        import pyoxigraph as ox
+        from rdflib import Graph, Literal
+        from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+        quads = []
+        typed: list[tuple[Any, Node]] = []
+        for s, p, o, g in dataset.quads((None, None, None, None)):
+            name = g.identifier if isinstance(g, Graph) else g
+            graph = (
+                ox.DefaultGraph()
+                if name is None or name == DATASET_DEFAULT_GRAPH_ID
+                else to_oxigraph(name)
+            )
+            quad = ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)
+            quads.append(quad)
+            if isinstance(o, Literal) and (o.language or o.datatype is not None):
+                typed.append((quad, o))
+        if typed:
+            self._record_exact(typed)
+        self._ox.extend(quads)
+
+    def _record_exact(self, typed: list[tuple[Any, Node]]) -> None:
+        """Find what Oxigraph stores for each typed or tagged literal (through a scratch
+        store); where that differs from the literal, keep the exact one in the side table."""
+        import pyoxigraph as ox
+
+        scratch = ox.Store()
+        pred = ox.NamedNode("urn:x-policygraph:value")
+        scratch.extend(
+            ox.Quad(ox.NamedNode(f"urn:x-policygraph:{i}"), pred, quad.object)
+            for i, (quad, _) in enumerate(typed)
+        )
+        stored = {
+            int(str(q.subject)[1:-1].rsplit(":", 1)[1]): q.object
+            for q in scratch.quads_for_pattern(None, pred, None)
+        }
+        groups: dict[Any, list[Node]] = {}
+        for i, (quad, exact) in enumerate(typed):
+            key = ox.Quad(quad.subject, quad.predicate, stored[i], quad.graph_name)
+            group = groups.setdefault(key, [])
+            if exact not in group or not any(_identical(e, exact) for e in group):
+                group.append(exact)
+        for key, exacts in groups.items():
+            known = self._exact.get(key)
+            if known is None:
+                if len(exacts) == 1 and _identical(to_rdflib(key.object), exacts[0]):
+                    continue  # stored unchanged
+                known = self._exact[key] = []
+                if key in self._ox:  # already loaded exactly as Oxigraph stores it
+                    known.append(to_rdflib(key.object))
+            for e in exacts:
+                if not any(_identical(k, e) for k in known):
+                    known.append(e)
+
+    # -------------------------------------------------------------- size and views
+    def __len__(self) -> int:
+        if self._dataset is not None:
+            self._sync()
+            return len(self._dataset)
+        extra = sum(len(v) - 1 for v in self._exact.values())
+        if any(True for _ in self._ox.named_graphs()):
+            return len(self.graph)
+        return len(self._ox) + extra
+
+    def invalidate(self) -> None:
+        """Drop cached indexes; after changing ``graph`` directly, rebuild the store."""
+        if self._dataset is not None:
+            self.graph = self._dataset
+        self._index = None
+
+    # -------------------------------------------------------------- query
+    def query(self, sparql: str, *, allow_service: bool = False, **bindings: Any) -> QueryResult:
+        if self.exact_mode:
+            self._fallback("query")
+            return super().query(sparql, allow_service=allow_service, **bindings)
+        return run_oxigraph_query(self._ox, sparql, bindings, allow_service=allow_service)
+
+    @property
+    def oxigraph(self) -> Any:
+        """The underlying ``pyoxigraph.Store`` (read it; change the graph through the API)."""
+        return self._ox
+
+    # -------------------------------------------------------------- traces
+    def _evidence(self) -> Any:
+        self._sync()
+        if self._exact:
+            self._fallback("trace")
+            return super()._evidence()
+        if self._index is None:
+            from .fasttrace import OxigraphEvidenceIndex
+
+            self._index = OxigraphEvidenceIndex(self._ox)
+        return self._index
+
+    def recommendations(self) -> list[str]:
+        from .namespaces import PG
+
+        return self._instances(PG + "Recommendation")
+
+    def claims(self) -> list[str]:
+        from .namespaces import PG
+
+        return self._instances(PG + "Claim")
+
+    def _instances(self, cls: str) -> list[str]:
+        index = self._evidence()
+        if hasattr(index, "instances"):
+            return list(index.instances(cls))
+        return [str(r) for r in self.view.instances(cls)]
+
+    def _subjects(self) -> set[str]:
+        import pyoxigraph as ox
+
+        if self._exact:
+            return super()._subjects()
+        rows: Any = self._ox.query(
+            "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }",
+            use_default_graph_as_union=True,
+        )
+        return {row[0].value for row in rows if isinstance(row[0], ox.NamedNode)}
+
+    def trace(self, rec: str) -> EvidenceTrace:
+        index = self._evidence()
+        if hasattr(index, "is_claim") and index.is_claim(rec):
+            return index.trace(rec)  # type: ignore[no-any-return]
+        return super().trace(rec)
+
+    def trace_all(self) -> list[EvidenceTrace]:
+        index = self._evidence()
+        if hasattr(index, "prefetch"):
+            index.prefetch()
+        return [index.trace(r) for r in self.recommendations()]
+
+    def stats(self) -> dict[str, Any]:
+        index = self._evidence()
+        if not hasattr(index, "stats"):
+            return super().stats()
+        return index.stats(len(self))  # type: ignore[no-any-return]
+
+    # -------------------------------------------------------------- validation
+    def validate(self, shapes: str | PathLike[str] | None = None) -> ValidationReport:
+        if not self.exact_mode:
+            try:
+                from .fastshacl import validate_store  # type: ignore[import-not-found]
+            except ImportError:
+                pass
+            else:
+                report: ValidationReport | None = validate_store(
+                    self, Path(shapes) if shapes else None
+                )
+                if report is not None:
+                    return report
+        return super().validate(shapes)
+
+    # -------------------------------------------------------------- export
+    def serialize(self, format: str = "turtle") -> str:
+        from .export import format_for_export
+
+        name = format_for_export(format, None)
+        return self._serialize(name)
+
+    def _serialize(self, name: str) -> str:
+        from .serialize import serialize
+
+        if name in ("turtle", "nt") and not self.exact_mode:
+            from .fastserialize import serialize_store
+
+            text = serialize_store(self._ox, name)
+            if text is not None:
+                return text
+        return serialize(self.graph, name)
+
+    def export(
+        self, path: str | PathLike[str] | None = None, format: str | None = None
+    ) -> str | None:
+        from .errors import ExportError
+        from .export import atomic_write, format_for_export
+
+        target = Path(path) if path is not None else None
+        name = format_for_export(format if format or target is None else None, target)
+        try:
+            text = self._serialize(name)
+            data = text.encode("utf-8")
+        except (UnicodeEncodeError, TypeError, ValueError) as exc:
+            raise ExportError(f"cannot serialise the graph as {name}: {exc}") from exc
+        if target is None:
+            return text
+        atomic_write(target, data)
+        return None
+
+
+# ----------------------------------------------------------------------------- query
+
+
+def _ox_bindings(bindings: Any) -> dict[Any, Any]:
+    import pyoxigraph as ox
+
+    from .query import to_term
+
+    return {ox.Variable(k): to_oxigraph(to_term(v)) for k, v in (bindings or {}).items()}
+
+
+def run_oxigraph_query(
+    store: Any,
+    sparql: str,
+    bindings: Any = None,
+    *,
+    allow_service: bool = False,
+) -> QueryResult:
+    """Run a read-only query in Oxigraph with the project's prefixes; the same checks and
+    the same ``QueryResult`` as the rdflib path."""
+    import pyoxigraph as ox
+
+    from .namespaces import PREFIXES
+    from .query import MAX_NESTING, QueryResult, _nesting, parse_query
+
+    if _nesting(sparql) > MAX_NESTING:
+        raise QueryError(f"query nests more than {MAX_NESTING} levels deep")
+    if _MAYBE_SERVICE.search(sparql):
+        parse_query(sparql, allow_service=allow_service)  # the reference decides
+        if allow_service:
+            raise QueryRefusedError(
+                "SERVICE and FROM are only run by the rdflib store; load with store='rdflib'"
+            )
+    subs = _ox_bindings(bindings)
+    try:
+        result = store.query(
+            sparql,
+            prefixes=dict(PREFIXES),
+            use_default_graph_as_union=True,
+            substitutions=subs or None,
+        )
+    except SyntaxError:
+        parse_query(sparql, allow_service=allow_service)  # raises the reference's error
+        raise QueryError("query not supported by Oxigraph") from None
+    except Exception as exc:
+        raise QueryError(f"query failed: {exc}") from exc
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult("ask", (), (), bool(result))
+    conv = to_rdflib
+    cache: dict[Any, Node] = {}
+
+    def term(t: Any) -> Node | None:
+        if t is None:
+            return None
+        found = cache.get(t)
+        if found is None:
+            found = cache[t] = conv(t)
+        return found
+
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        columns = tuple(names)
+        rows = tuple(tuple(term(row[i]) for i in range(len(names))) for row in result)
+        if subs:  # rdflib reports bound variables in every row
+            bound = {k.value: conv(v) for k, v in subs.items()}
+            rows = tuple(
+                tuple(bound.get(n, t) if t is None else t for n, t in zip(names, row))
+                for row in rows
+            )
+        return QueryResult("select", columns, rows)
+    triples = tuple((term(t.subject), term(t.predicate), term(t.object)) for t in result)
+    return QueryResult("graph", ("subject", "predicate", "object"), triples)
