@@ -75,6 +75,36 @@ _OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig
 _MAYBE_SERVICE = re.compile(r"\b(?:SERVICE|FROM)\b", re.IGNORECASE)
 
 
+class NeedsReference(Exception):
+    """Raised by a fast path that cannot answer exactly; the reference path then runs."""
+
+
+# SPARQL tokens that may contain text looking like a variable (long and short strings, IRIs,
+# comments), and variables.
+_TOKENS = re.compile(
+    r"(?P<skip>'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|\#[^\n]*)"
+    r"|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)"
+)
+
+
+def substitute(sparql: str, values: dict[str, str]) -> str:
+    """``sparql`` with each variable named in ``values`` replaced by its term (N-Triples
+    syntax), outside strings, IRIs and comments."""
+
+    def repl(m: re.Match[str]) -> str:
+        var = m.group("var")
+        if var is not None and var[1:] in values:
+            return values[var[1:]]
+        return m.group(0)
+
+    return _TOKENS.sub(repl, sparql)
+
+
 class PerformanceWarning(UserWarning):
     """A fast path could not be used and the reference (rdflib) path ran instead."""
 
@@ -413,10 +443,15 @@ class OxigraphPolicyGraph(PolicyGraph):
 
     # -------------------------------------------------------------- query
     def query(self, sparql: str, *, allow_service: bool = False, **bindings: Any) -> QueryResult:
-        if self.exact_mode:
+        if not self.exact_mode:
+            try:
+                return run_oxigraph_query(self._ox, sparql, bindings, allow_service=allow_service)
+            except NeedsReference as exc:
+                self._warned = False
+                self._fallback(f"query ({exc})")
+        else:
             self._fallback("query")
-            return super().query(sparql, allow_service=allow_service, **bindings)
-        return run_oxigraph_query(self._ox, sparql, bindings, allow_service=allow_service)
+        return super().query(sparql, allow_service=allow_service, **bindings)
 
     @property
     def oxigraph(self) -> Any:
@@ -566,16 +601,30 @@ def run_oxigraph_query(
                 "SERVICE and FROM are only run by the rdflib store; load with store='rdflib'"
             )
     subs = _ox_bindings(bindings)
+    text = sparql
     try:
-        result = store.query(
-            sparql,
-            prefixes=dict(PREFIXES),
-            use_default_graph_as_union=True,
-            substitutions=subs or None,
-        )
+        try:
+            result = store.query(
+                text,
+                prefixes=dict(PREFIXES),
+                use_default_graph_as_union=True,
+                substitutions=subs or None,
+            )
+        except RuntimeError as exc:
+            if not subs or "does not contain" not in str(exc):
+                raise
+            # A bound variable that is not projected: put its value in its place (as an
+            # N-Triples term, never as query text from the caller).
+            if any(isinstance(v, ox.BlankNode) for v in subs.values()):
+                raise NeedsReference("blank nodes bound to variables") from exc
+            text = substitute(sparql, {k.value: str(v) for k, v in subs.items()})
+            subs = {}
+            result = store.query(text, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
     except SyntaxError:
         parse_query(sparql, allow_service=allow_service)  # raises the reference's error
-        raise QueryError("query not supported by Oxigraph") from None
+        raise NeedsReference("a query Oxigraph does not parse") from None
+    except NeedsReference:
+        raise
     except Exception as exc:
         raise QueryError(f"query failed: {exc}") from exc
     if isinstance(result, ox.QueryBoolean):

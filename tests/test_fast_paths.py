@@ -1,0 +1,334 @@
+"""Every fast path gives the reference's results: the Oxigraph store against the rdflib store
+(loading, exact literals, queries, traces, gaps, stats, export), on the test fixture, on a
+synthetic corpus with deliberate defects (evidence cycles included) and on literal edge cases."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.compare import isomorphic
+
+import policygraph as pg
+from policygraph.errors import ParseError, QueryError, QueryRefusedError
+
+pytest.importorskip("pyoxigraph")
+
+from policygraph.stores import OxigraphPolicyGraph, PerformanceWarning  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SMALL = FIXTURES / "small-claims.ttl"
+BENCH = Path(__file__).parents[1] / "bench"
+EX = "https://example.org/test/"
+PG = "https://w3id.org/policygraph/ontology#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+# The class hierarchy traces need, in case the bundled ontology is not there.
+HIERARCHY = """\
+@prefix pg: <https://w3id.org/policygraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+pg:Finding rdfs:subClassOf pg:Claim . pg:Recommendation rdfs:subClassOf pg:Claim .
+pg:Statement rdfs:subClassOf pg:Claim . pg:PolicyGoal rdfs:subClassOf pg:Claim .
+pg:Event rdfs:subClassOf pg:Claim .
+pg:Report rdfs:subClassOf pg:Document . pg:NewsArticle rdfs:subClassOf pg:Document .
+pg:Organisation rdfs:subClassOf pg:Actor . pg:ActorGroup rdfs:subClassOf pg:Actor .
+pg:Person rdfs:subClassOf pg:Actor .
+"""
+
+# Literals Oxigraph would rewrite, blank nodes, a user's sub-property of pg:hasEvidence.
+EDGE_CASES = """\
+@prefix pg: <https://w3id.org/policygraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix ex: <https://example.org/test/> .
+ex:a ex:n "01"^^xsd:integer, "1"^^xsd:integer, 007, +5, 1.50, 1.0, 1E3 ;
+    ex:b "1"^^xsd:boolean, true ;
+    ex:s "plain", "typed"^^xsd:string ;
+    ex:l "Hei"@NB, "hello"@en-GB .
+ex:mine rdfs:subPropertyOf pg:hasEvidence .
+ex:rec a pg:Recommendation ; pg:statement "Gjør noe."@nb ; pg:statedIn ex:doc ;
+    ex:mine ex:f1 ; pg:anchor [ a pg:TextAnchor ; pg:sourceDocument ex:doc ;
+        oa:start 05 ; oa:end 10 ] .
+ex:f1 a pg:Finding ; pg:statement "Funn"@NB ; pg:supportedBy ex:f1 .
+"""
+
+
+def _corpus(tmp: Path) -> tuple[Path, object]:
+    sys.path.insert(0, str(BENCH))
+    try:
+        from corpus import generate
+    finally:
+        sys.path.remove(str(BENCH))
+    path = tmp / "corpus.ttl"
+    return path, generate(path, triples=3000, seed=7, defects=2)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
+    tmp = tmp_path_factory.mktemp("fast")
+    hierarchy = tmp / "hierarchy.ttl"
+    hierarchy.write_text(HIERARCHY, encoding="utf-8")
+    edge = tmp / "edge-cases.ttl"
+    edge.write_text(EDGE_CASES, encoding="utf-8")
+    corpus, _ = _corpus(tmp)
+    return {
+        "fixture": [hierarchy, SMALL],
+        "corpus": [hierarchy, corpus],
+        "edge": [hierarchy, edge],
+    }
+
+
+def _same_graph(a: object, b: object) -> bool:
+    from rdflib import Graph
+
+    ga, gb = Graph(), Graph()
+    for source, target in ((a, ga), (b, gb)):
+        for triple in source.triples((None, None, None)):  # type: ignore[attr-defined]
+            target.add(triple)
+    return isomorphic(ga, gb)
+
+
+def _pair(paths: list[Path]) -> tuple[pg.PolicyGraph, pg.PolicyGraph]:
+    ref = pg.load(*paths, bundled_data=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PerformanceWarning)
+        fast = pg.load(*paths, bundled_data=False, store="oxigraph")
+    assert isinstance(fast, OxigraphPolicyGraph) and isinstance(fast, pg.PolicyGraph)
+    assert type(ref) is pg.PolicyGraph
+    return ref, fast
+
+
+CASES = ["fixture", "corpus", "edge"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_load_gives_the_same_graph(files: dict[str, list[Path]], case: str) -> None:
+    ref, fast = _pair(files[case])
+    assert len(fast) == len(ref)
+    assert _same_graph(fast.graph, ref.graph)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_export_is_byte_identical(files: dict[str, list[Path]], case: str) -> None:
+    ref, fast = _pair(files[case])
+    for fmt in ("turtle", "nt", "trig", "nquads", "jsonld"):
+        assert fast.serialize(fmt) == ref.serialize(fmt), fmt
+
+
+def test_fast_turtle_writer_ran_and_matches(files: dict[str, list[Path]]) -> None:
+    from policygraph.fastserialize import serialize_store
+    from policygraph.serialize import serialize
+
+    ref, fast = _pair(files["corpus"])
+    text = serialize_store(fast.oxigraph, "turtle")
+    assert text is not None and text == serialize(ref.graph, "turtle")
+    assert serialize_store(fast.oxigraph, "nt") == serialize(ref.graph, "nt")
+
+
+def test_blank_nodes_take_the_reference_writer(files: dict[str, list[Path]]) -> None:
+    from policygraph.fastserialize import serialize_store
+
+    _, fast = _pair(files["edge"])
+    assert serialize_store(fast.oxigraph, "turtle") is None
+
+
+def test_exact_literals_survive_the_oxigraph_store(files: dict[str, list[Path]]) -> None:
+    ref, fast = _pair(files["edge"])
+    a = URIRef(EX + "a")
+
+    def literals(g: pg.PolicyGraph) -> set[tuple[str, str | None, str | None]]:
+        return {
+            (str(o), str(o.datatype) if o.datatype else None, o.language)
+            for o in g.graph.objects(a, None)
+        }
+
+    assert literals(fast) == literals(ref)
+    got = literals(fast)
+    assert ("01", XSD + "integer", None) in got and ("1", XSD + "integer", None) in got
+    assert ("1.50", XSD + "decimal", None) in got and ("1.0", XSD + "decimal", None) in got
+    assert ("1E3", XSD + "double", None) in got and ("1", XSD + "boolean", None) in got
+    assert ("Hei", None, "NB") in got and ("typed", XSD + "string", None) in got
+    assert ("plain", None, None) in got
+    out = fast.export(None, "turtle")
+    assert out is not None and '"01"^^xsd:integer' in out and "1.50" in out
+
+
+def test_exact_literal_graphs_query_on_the_reference_with_a_warning(
+    files: dict[str, list[Path]],
+) -> None:
+    ref, fast = _pair(files["edge"])
+    assert fast.exact_mode
+    fast._warned = False  # type: ignore[attr-defined]
+    query = f"SELECT ?o WHERE {{ <{EX}a> <{EX}n> ?o }}"
+    with pytest.warns(PerformanceWarning):
+        rows = fast.query(query).rows
+    assert sorted(map(str, (r[0] for r in rows))) == sorted(
+        str(r[0]) for r in ref.query(query).rows
+    )
+
+
+def test_canonical_graphs_take_the_fast_path(files: dict[str, list[Path]]) -> None:
+    _, fast = _pair(files["corpus"])
+    assert not fast.exact_mode
+
+
+QUERIES = [
+    "SELECT ?c ?a WHERE { ?c pg:assertedBy ?a } ORDER BY ?c ?a",
+    "SELECT ?a (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c pg:assertedBy ?a } GROUP BY ?a",
+    "SELECT DISTINCT ?e WHERE { ?rec (pg:justifiedBy|pg:supportedBy|pg:qualifiedBy)+ ?e }",
+    "SELECT ?r WHERE { ?r a pg:Recommendation FILTER NOT EXISTS "
+    "{ ?r (pg:justifiedBy|pg:supportedBy)+ ?e } }",
+    "SELECT ?c ?en WHERE { ?c pg:statement ?nb FILTER(lang(?nb) = 'nb') "
+    "OPTIONAL { ?c pg:relayedIn ?en } }",
+    "SELECT ?a ?s ?e WHERE { ?a oa:start ?s ; oa:end ?e FILTER(?s >= ?e) }",
+    "ASK { ?x a pg:Recommendation }",
+    "CONSTRUCT { ?c pg:statedIn ?d } WHERE { ?c pg:statedIn ?d }",
+]
+
+
+def _rows(result: pg.QueryResult) -> list[tuple[str, ...]]:
+    return sorted(tuple("" if t is None else t.n3() for t in row) for row in result.rows)
+
+
+@pytest.mark.parametrize("case", ["fixture", "corpus"])
+@pytest.mark.parametrize("query", QUERIES)
+def test_queries_give_the_same_results(files: dict[str, list[Path]], case: str, query: str) -> None:
+    ref, fast = _pair(files[case])
+    rec = URIRef(ref.recommendations()[0])
+    bindings = {"rec": rec} if "?rec" in query else {}
+    expected, got = ref.query(query, **bindings), fast.query(query, **bindings)
+    assert (got.kind, got.columns, got.boolean) == (
+        expected.kind,
+        expected.columns,
+        expected.boolean,
+    )
+    assert _rows(got) == _rows(expected)
+
+
+def test_queries_really_run_in_oxigraph(
+    files: dict[str, list[Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rdflib
+    import rdflib.plugins.sparql
+
+    ref, fast = _pair(files["corpus"])
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the rdflib SPARQL engine was used")
+
+    monkeypatch.setattr(rdflib.Graph, "query", refuse)
+    monkeypatch.setattr(rdflib.plugins.sparql, "prepareQuery", refuse)
+    result = fast.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert int(result.rows[0][0]) == len(fast)  # type: ignore[arg-type]
+    with pytest.raises(QueryError):
+        ref.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+
+
+def test_bound_values_and_literals(files: dict[str, list[Path]]) -> None:
+    ref, fast = _pair(files["fixture"])
+    q = "SELECT ?c ?s WHERE { ?c pg:statement ?s FILTER(?s = ?text) }"
+    text = Literal("Det er et kompetansegap.", lang="nb")
+    assert _rows(fast.query(q, text=text)) == _rows(ref.query(q, text=text))
+    assert _rows(fast.query(q, text=text))
+
+
+@pytest.mark.parametrize(
+    "query, error",
+    [
+        ("SELECT ?x WHERE { ?x ?y }", QueryError),
+        ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", QueryRefusedError),
+        ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", QueryRefusedError),
+        ("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }", QueryRefusedError),
+    ],
+)
+def test_bad_queries_fail_the_same_way(
+    files: dict[str, list[Path]], query: str, error: type[Exception]
+) -> None:
+    ref, fast = _pair(files["fixture"])
+    with pytest.raises(error) as expected:
+        ref.query(query)
+    with pytest.raises(error) as got:
+        fast.query(query)
+    assert str(got.value) == str(expected.value)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_traces_are_identical(files: dict[str, list[Path]], case: str) -> None:
+    ref, fast = _pair(files[case])
+    assert fast.recommendations() == ref.recommendations()
+    assert fast.claims() == ref.claims()
+    if case == "edge":  # blank-node anchors: their ids differ between loads, not their data
+        assert [t.to_json() for t in fast.trace_all()] == [t.to_json() for t in ref.trace_all()]
+        return
+    assert fast.trace_all() == ref.trace_all()
+    for claim in ref.claims():
+        assert fast.trace(claim) == ref.trace(claim)
+        assert fast.trace(claim).to_json() == ref.trace(claim).to_json()
+    assert str(fast.trace(ref.claims()[0])) == str(ref.trace(ref.claims()[0]))
+
+
+def test_cycles_are_traced_identically(files: dict[str, list[Path]]) -> None:
+    ref, fast = _pair(files["corpus"])
+    with_cycles = [t for t in ref.trace_all() if t.cycles]
+    assert with_cycles, "the corpus has deliberate evidence cycles"
+    for t in with_cycles:
+        assert fast.trace(t.recommendation) == t
+
+
+def test_trace_one_cold_reads_only_what_it_reaches(files: dict[str, list[Path]]) -> None:
+    ref, fast = _pair(files["corpus"])
+    rec = ref.recommendations()[3]
+    assert fast.trace(rec) == ref.trace(rec)
+    assert not fast._evidence()._complete  # no full prefetch for one trace
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_gaps_and_stats_are_identical(files: dict[str, list[Path]], case: str) -> None:
+    ref, fast = _pair(files[case])
+    assert fast.stats() == ref.stats()
+    assert fast.gaps() == ref.gaps()
+
+
+def test_resolve_by_slug_and_curie(files: dict[str, list[Path]]) -> None:
+    ref, fast = _pair(files["fixture"])
+    assert fast.trace("rec-train") == ref.trace("rec-train")
+    assert fast.resolve("rec-train") == ref.resolve("rec-train")
+
+
+def test_changing_graph_directly_then_invalidate(files: dict[str, list[Path]]) -> None:
+    ref, fast = _pair(files["fixture"])
+    triple = (URIRef(EX + "find-time"), URIRef(PG + "supportedBy"), URIRef(EX + "find-survey"))
+    for g in (ref, fast):
+        g.graph.add(triple)
+        g.invalidate()
+    assert len(fast) == len(ref)
+    assert fast.trace_all() == ref.trace_all()
+    ask = f"ASK {{ <{EX}find-time> pg:supportedBy <{EX}find-survey> }}"
+    assert fast.query(ask).boolean is True and ref.query(ask).boolean is True
+
+
+def test_parse_errors_are_the_same(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <https://example.org/> .\nex:a ex:b ex:c ;\n  ex:d .\n")
+    with pytest.raises(ParseError) as expected:
+        pg.load(bad, bundled_data=False)
+    with pytest.raises(ParseError) as got:
+        pg.load(bad, bundled_data=False, store="oxigraph")
+    assert str(got.value) == str(expected.value)
+
+
+def test_other_formats_load_through_the_reference(tmp_path: Path) -> None:
+    doc = tmp_path / "x.jsonld"
+    doc.write_text('{"@id": "https://example.org/a", "https://example.org/p": "v"}')
+    ref = pg.load(doc, bundled_data=False)
+    fast = pg.load(doc, bundled_data=False, store="oxigraph")
+    assert _same_graph(fast.graph, ref.graph)
+
+
+def test_unknown_store_is_an_error() -> None:
+    with pytest.raises(ValueError, match="unknown store"):
+        pg.load(bundled_data=False, store="nope")
