@@ -74,8 +74,9 @@ def common(formats: tuple[str, ...] = ("text", "json")) -> Callable[[F], F]:
 
 def _load(data: tuple[str, ...], no_bundled_data: bool) -> Any:
     from .graph import load
+    from .stores import default_store
 
-    return load(*data, bundled_data=not no_bundled_data)
+    return load(*data, bundled_data=not no_bundled_data, store=default_store())
 
 
 def _json(value: Any) -> None:

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "STORES",
+    "default_store",
     "OxigraphPolicyGraph",
     "PerformanceWarning",
     "run_oxigraph_query",
@@ -107,6 +108,18 @@ def substitute(sparql: str, values: dict[str, str]) -> str:
 
 class PerformanceWarning(UserWarning):
     """A fast path could not be used and the reference (rdflib) path ran instead."""
+
+
+def default_store() -> str:
+    """The store the command line uses: ``$POLICYGRAPH_STORE``, else "oxigraph" when
+    pyoxigraph is installed (``policygraph[fast]``), else "rdflib"."""
+    import os
+    from importlib.util import find_spec
+
+    chosen = os.environ.get("POLICYGRAPH_STORE")
+    if chosen:
+        return chosen
+    return "oxigraph" if find_spec("pyoxigraph") is not None else "rdflib"
 
 
 def store_class(store: str) -> type:

@@ -12,7 +12,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
 from rdflib import Graph, URIRef
 
 from .model import AnchorRef, ModelView
@@ -185,6 +184,8 @@ class EvidenceIndex:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self.view = ModelView(graph)
+        import networkx as nx  # imported when used: `policygraph stats` starts fast
+
         self.links = nx.DiGraph()
         props = set(EVIDENCE_PROPERTIES)
         # Sub-properties of pg:hasEvidence declared by a user count as evidence links too.
@@ -229,6 +230,8 @@ class EvidenceIndex:
         return out
 
     def trace(self, start: str) -> EvidenceTrace:
+        import networkx as nx
+
         g, view = self.graph, self.view
         reached = [start]
         if start in self.links:
