@@ -63,19 +63,50 @@ def _literal_text(value: str, language: str | None, datatype: str, names: _Names
     return f'"{_escape(value)}"^^{names.iri(datatype)}'
 
 
-def _object(term: Any, ox: Any, names: _Names) -> tuple[tuple[int, str, str, str], str]:
-    """The reference's sort key for an object, and its Turtle text."""
-    if isinstance(term, ox.NamedNode):
-        value = term.value
-        return (1, value, "", ""), names.iri(value)
-    language = term.language
-    datatype = term.datatype.value
-    value = term.value
-    key_dt = "" if language or datatype == XSD_STRING else datatype
-    return (3, value, key_dt, language or ""), _literal_text(value, language, datatype, names)
+_UNESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_SIMPLE = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
 
-def _has_blank_nodes(store: Any, ox: Any) -> bool:
+def _unescape(text: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        code = m.group(1)
+        if len(code) > 1:
+            return chr(int(code[1:], 16))
+        return _SIMPLE.get(code, code)
+
+    return _UNESCAPE.sub(repl, text)
+
+
+def _parse_object(text: str) -> tuple[str, str | None, str]:
+    """An N-Triples literal as (lexical form, language, datatype)."""
+    end = text.rindex('"')
+    lexical = text[1:end]
+    if "\\" in lexical:
+        lexical = _unescape(lexical)
+    suffix = text[end + 1 :]
+    if suffix.startswith("@"):
+        return lexical, suffix[1:], ""
+    if suffix.startswith("^^<"):
+        return lexical, None, suffix[3:-1]
+    return lexical, None, XSD_STRING
+
+
+def _lines(store: Any, ox: Any) -> list[str] | None:
+    """Every triple of every graph as Oxigraph's N-Triples lines, or None when there are
+    blank nodes (only the reference labels them canonically)."""
+    graphs = [ox.DefaultGraph(), *store.named_graphs()]
+    lines: list[str] = []
+    for graph in graphs:
+        if isinstance(graph, ox.BlankNode):
+            return None
+        text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode("utf-8")
+        if "_:" in text and _has_blank_nodes(store):
+            return None
+        lines += text.splitlines()
+    return lines
+
+
+def _has_blank_nodes(store: Any) -> bool:
     ask = store.query(
         "ASK { { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } UNION "
         "{ GRAPH ?g { ?s ?p ?o FILTER(isBlank(?g) || isBlank(?s) || isBlank(?o)) } } }"
@@ -88,50 +119,92 @@ def serialize_store(store: Any, fmt: str) -> str | None:
     reference serializer can write it (blank nodes, other formats)."""
     import pyoxigraph as ox
 
-    if fmt not in ("turtle", "nt") or _has_blank_nodes(store, ox):
+    if fmt not in ("turtle", "nt"):
         return None
-    if fmt == "nt":
-        return _ntriples(store, ox)
-    return _turtle(store, ox)
+    lines = _lines(store, ox)
+    if lines is None:
+        return None
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()  # many small objects, none cyclic: collection passes only cost time
+    try:
+        return _ntriples(lines) if fmt == "nt" else _turtle(lines)
+    finally:
+        if enabled:
+            gc.enable()
 
 
-def _turtle(store: Any, ox: Any) -> str:
+def _turtle(lines: list[str]) -> str:
     names = _Names(dict(PREFIXES))
-    by_subject: dict[str, dict[str, dict[Any, None]]] = {}
-    for q in store:
-        s = q.subject.value
+    by_subject: dict[str, dict[str, dict[str, None]]] = {}
+    for line in lines:
+        s, p, rest = line.split(" ", 2)
         preds = by_subject.get(s)
         if preds is None:
             preds = by_subject[s] = {}
-        p = q.predicate.value
         objects = preds.get(p)
         if objects is None:
             objects = preds[p] = {}
-        objects[q.object] = None  # distinct across graphs
+        objects[rest[:-2]] = None  # distinct across graphs
+    rdf_type = "<" + RDF_TYPE + ">"
+    cache = names.cache
+    iri = names.iri
+    rendered_cache: dict[str, tuple[tuple[int, str, str, str], str]] = {}
+    pred_order: dict[str, tuple[bool, str]] = {}
+    pred_name: dict[str, str] = {rdf_type: "a"}
+
+    def render(o: str) -> tuple[tuple[int, str, str, str], str]:
+        found = rendered_cache.get(o)
+        if found is None:
+            if o[0] == "<":
+                value = o[1:-1]
+                found = ((1, value, "", ""), cache.get(value) or iri(value))
+            else:
+                lexical, language, datatype = _parse_object(o)
+                key_dt = "" if language or datatype == XSD_STRING else datatype
+                text = _literal_text(lexical, language, datatype, names)
+                found = ((3, lexical, key_dt, language or ""), text)
+            rendered_cache[o] = found
+        return found
+
     blocks = []
     pad = " ;\n    "
-    for s in sorted(by_subject):
+    for s in sorted(by_subject, key=lambda s: s[1:-1]):
         preds = by_subject[s]
         parts = []
-        for p in sorted(preds, key=lambda p: (p != RDF_TYPE, p)):
-            rendered = sorted(_object(o, ox, names) for o in preds[p])
-            name = "a" if p == RDF_TYPE else names.iri(p)
-            parts.append(name + " " + ", ".join(text for _, text in rendered))
-        blocks.append(names.iri(s) + " " + pad.join(parts) + " .\n")
+        if len(preds) > 1:
+            for p in preds:
+                if p not in pred_order:
+                    pred_order[p] = (p != rdf_type, p[1:-1])
+            ordered: Any = sorted(preds, key=pred_order.__getitem__)
+        else:
+            ordered = preds
+        for p in ordered:
+            name = pred_name.get(p)
+            if name is None:
+                name = pred_name[p] = iri(p[1:-1])
+            objects = preds[p]
+            if len(objects) == 1:
+                parts.append(name + " " + render(next(iter(objects)))[1])
+            else:
+                texts = sorted(render(o) for o in objects)
+                parts.append(name + " " + ", ".join(text for _, text in texts))
+        subject = s[1:-1]
+        blocks.append((cache.get(subject) or iri(subject)) + " " + pad.join(parts) + " .\n")
     header = "".join(
         f"@prefix {p}: <{ns}> .\n" for p, ns in names.prefixes.items() if p in names.used
     )
     return header + ("\n" if header else "") + "\n".join(blocks)
 
 
-def _ntriples(store: Any, ox: Any) -> str:
+def _ntriples(lines: list[str]) -> str:
     names = _Names(None)
-    lines = set()
-    for q in store:
-        o = q.object
-        if isinstance(o, ox.NamedNode):
-            obj = names.iri(o.value)
-        else:
-            obj = _literal_text(o.value, o.language, o.datatype.value, names)
-        lines.add(f"{names.iri(q.subject.value)} {names.iri(q.predicate.value)} {obj} .\n")
-    return "".join(sorted(lines))
+    out = set()
+    for line in lines:
+        if "\\" in line:  # re-escape literals the way the reference does
+            s, p, rest = line.split(" ", 2)
+            lexical, language, datatype = _parse_object(rest[:-2])
+            line = f"{s} {p} {_literal_text(lexical, language, datatype, names)} ."
+        out.add(line + "\n")
+    return "".join(sorted(out))
