@@ -1,0 +1,100 @@
+"""The benchmark's synthetic corpus is valid policygraph data apart from its deliberate defects,
+and validation finds exactly those: the same (shape, focus) pairs from pySHACL directly and from
+``PolicyGraph.validate`` on either store."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+import policygraph as pg
+from policygraph import _resources
+
+BENCH = Path(__file__).parents[1] / "bench"
+sys.path.insert(0, str(BENCH))
+from corpus import DEFECT_KINDS, generate  # noqa: E402
+
+sys.path.remove(str(BENCH))
+
+SHAPES = _resources.shapes_file()
+needs_shapes = pytest.mark.skipif(
+    not SHAPES.is_file() or not _resources.ontology_files(),
+    reason="the ontology and shapes are not in this checkout yet",
+)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> object:
+    return generate(tmp_path_factory.mktemp("corpus") / "corpus.ttl", triples=2000, seed=11)
+
+
+def test_corpus_is_deterministic_and_about_the_size_asked(tmp_path: Path) -> None:
+    a = generate(tmp_path / "a.ttl", triples=2000, seed=3)
+    b = generate(tmp_path / "b.ttl", triples=2000, seed=3)
+    generate(tmp_path / "c.ttl", triples=2000, seed=4)
+    assert (tmp_path / "a.ttl").read_bytes() == (tmp_path / "b.ttl").read_bytes()
+    assert (tmp_path / "a.ttl").read_bytes() != (tmp_path / "c.ttl").read_bytes()
+    assert 1500 <= a.triples <= 2600
+    assert a.defects == b.defects
+
+
+def test_corpus_counts_its_triples_exactly(corpus: object) -> None:
+    from rdflib import Graph
+
+    graph = Graph().parse(corpus.path, format="turtle")  # type: ignore[attr-defined]
+    assert len(graph) == corpus.triples  # type: ignore[attr-defined]
+
+
+def test_corpus_has_one_defect_of_each_kind(corpus: object) -> None:
+    kinds = {kind for kind, _ in corpus.defects}  # type: ignore[attr-defined]
+    assert kinds == set(DEFECT_KINDS)
+
+
+def _expected_kinds(defects: list[tuple[str, str]]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for kind, focus in defects:
+        out.setdefault(kind, set()).add(focus)
+    return out
+
+
+@needs_shapes
+def test_validation_finds_exactly_the_deliberate_defects(corpus: object) -> None:
+    import pyshacl
+    from rdflib import Graph
+
+    from policygraph.validation import read_report
+
+    data = Graph()
+    for f in [*_resources.ontology_files(), corpus.path]:  # type: ignore[attr-defined]
+        data.parse(f, format="turtle")
+    shapes = Graph().parse(SHAPES, format="turtle")
+    _, results, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        do_owl_imports=False,
+    )
+    report = read_report(results)
+    found = {(r.shape, r.focus) for r in report.results}
+    focus_found = {r.focus for r in report.results}
+    expected = _expected_kinds(corpus.defects)  # type: ignore[attr-defined]
+    # Every deliberate defect is found, on exactly the focus nodes it was put on ...
+    for kind, foci in expected.items():
+        assert foci <= focus_found, f"{kind} not found on {sorted(foci - focus_found)}"
+    # ... and nothing else is reported: the rest of the corpus conforms.
+    all_foci = set().union(*expected.values())
+    assert focus_found == all_foci, sorted(focus_found - all_foci)
+    by_kind = {
+        kind: {shape for shape, focus in found if focus in foci} for kind, foci in expected.items()
+    }
+    assert all(by_kind.values()), by_kind
+
+    for store in ("rdflib", "oxigraph"):
+        g = pg.load(corpus.path, bundled_data=False, store=store)  # type: ignore[attr-defined]
+        mine = g.validate()
+        assert {(r.shape, r.focus) for r in mine.results} == found, store
+        assert mine.results == report.results, store
