@@ -116,7 +116,8 @@ class OxigraphEvidenceIndex:
                     frontier.append(child)
         self.properties = tuple(sorted(props))
         self._wanted = frozenset(_NEEDED) | frozenset(self.properties)
-        self._claims = frozenset(self.instances(PG + "Claim"))
+        claim = ox.NamedNode(PG + "Claim")
+        self._claim_classes = {claim} | {c for c, anc in closure.items() if claim in anc}
 
     # ------------------------------------------------------------------ reading the store
     def _pairs(self, pred: str) -> Iterable[tuple[Any, Any]]:
@@ -178,7 +179,12 @@ class OxigraphEvidenceIndex:
         return sorted(found)
 
     def is_claim(self, ref: str) -> bool:
-        return ref in self._claims
+        """True when ``ref`` is the IRI of an instance of pg:Claim or a subclass."""
+        try:
+            node = self._ox.NamedNode(ref)
+        except ValueError:
+            return False
+        return any(t in self._claim_classes for t in self.objects(node, RDF_TYPE))
 
     def _most_specific_type(self, node: Any) -> str:
         named = self._ox.NamedNode
