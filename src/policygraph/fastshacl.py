@@ -1,0 +1,492 @@
+"""SHACL validation that gives pySHACL's results, fast, on the Oxigraph store.
+
+pySHACL is the reference and stays the judge. What makes it slow on a big graph is evaluating
+every constraint for every focus node in Python (and a SPARQL constraint once per focus node).
+Here the shapes are first translated into SPARQL that Oxigraph runs over the whole graph at
+once, each query returning the focus nodes that *may* violate one constraint. The translation
+is conservative: where it cannot be sure (an ill-formed literal, an unfamiliar datatype, a
+constraint it does not translate such as ``sh:or`` or ``sh:node``), it names every target of
+the shape. pySHACL then validates only those candidate focus nodes (``focus_nodes=``), on the
+whole graph, so the report is pySHACL's own, result for result; a graph with no candidates
+conforms without running pySHACL at all. ``tests/test_fast_paths.py`` and
+``tests/test_bench_corpus.py`` hold the reports equal to pySHACL's on the whole graph.
+
+When a candidate is a blank node (pySHACL's ``focus_nodes`` takes IRIs only), or the shapes
+declare their own constraint components, ``validate_store`` returns None and the caller runs
+the reference.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Node
+
+    from .validation import ValidationReport
+
+__all__ = ["candidate_focus_nodes", "validate_focus", "validate_store"]
+
+SH = PREFIXES["sh"]
+RDF = PREFIXES["rdf"]
+XSD = PREFIXES["xsd"]
+_TYPE_PATH = f"<{RDF}type>/<{PREFIXES['rdfs']}subClassOf>*"
+
+# Predicates of a shape that are not constraints (or are handled separately).
+_NOT_CONSTRAINTS = {
+    SH + n
+    for n in [
+        *("name", "description", "message", "severity", "order", "group", "deactivated"),
+        *("path", "property", "sparql", "target", "targetClass", "targetNode"),
+        *("targetSubjectsOf", "targetObjectsOf", "defaultValue", "ignoredProperties"),
+        *("prefixes", "declare", "flags"),
+    ]
+}
+# Lexical forms pySHACL (rdflib) surely accepts, per datatype; other literals of the
+# datatype are candidates.
+_WELL_FORMED = {
+    XSD + "integer": ("^-?[0-9]+$", None),
+    XSD + "decimal": ("^-?[0-9]+([.][0-9]+)?$", None),
+    XSD + "boolean": ("^(true|false)$", None),
+    XSD + "date": ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "date"),
+    XSD + "gYear": ("^[0-9]{4}$", None),
+    XSD + "gYearMonth": ("^[0-9]{4}-(0[1-9]|1[0-2])$", None),
+}
+_COMPARISONS = {
+    "minInclusive": ">=",
+    "maxInclusive": "<=",
+    "minExclusive": ">",
+    "maxExclusive": "<",
+}
+_NODE_KINDS = {
+    SH + "IRI": "!isIRI(?v)",
+    SH + "BlankNode": "!isBlank(?v)",
+    SH + "Literal": "!isLiteral(?v)",
+    SH + "BlankNodeOrIRI": "isLiteral(?v)",
+    SH + "BlankNodeOrLiteral": "isIRI(?v)",
+    SH + "IRIOrLiteral": "isBlank(?v)",
+}
+
+
+class Unsupported(Exception):
+    """The shapes use something this translation cannot bound: use the reference."""
+
+
+def _term(node: Node) -> str:
+    """An rdflib term in SPARQL (N-Triples) syntax."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(node, URIRef):
+        return "<" + str(node) + ">"
+    if isinstance(node, Literal):
+        text = '"' + _escape(str(node)) + '"'
+        if node.language:
+            return text + "@" + node.language
+        if node.datatype is not None:
+            return text + "^^<" + str(node.datatype) + ">"
+        return text
+    if isinstance(node, BNode):
+        raise Unsupported("blank node in a constraint value")
+    raise Unsupported(f"cannot write {node!r}")
+
+
+def _escape(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
+class _Translator:
+    """Shapes graph -> (shape, SPARQL query returning candidate ?this) pairs."""
+
+    def __init__(self, shapes: Graph) -> None:
+        from rdflib import URIRef
+
+        self.g = shapes
+        self.U = URIRef
+        if any(shapes.subjects(URIRef(RDF + "type"), URIRef(SH + "ConstraintComponent"))):
+            raise Unsupported("custom constraint components")
+
+    def sh(self, name: str) -> Any:
+        return self.U(SH + name)
+
+    def values(self, node: Node, name: str) -> list[Node]:
+        return list(self.g.objects(node, self.sh(name)))
+
+    def value(self, node: Node, name: str) -> Node | None:
+        found: Node | None = self.g.value(node, self.sh(name))
+        return found
+
+    def deactivated(self, shape: Node) -> bool:
+        value = self.value(shape, "deactivated")
+        return value is not None and str(value).lower() == "true"
+
+    def shapes_with_targets(self) -> list[Node]:
+        from rdflib import URIRef
+
+        rdf_type = URIRef(RDF + "type")
+        found: set[Node] = set()
+        for name in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target"):
+            found |= set(self.g.subjects(self.sh(name), None))
+        classes = {URIRef(PREFIXES["rdfs"] + "Class"), URIRef(PREFIXES["owl"] + "Class")}
+        shape_types = {self.sh("NodeShape"), self.sh("PropertyShape")}
+        for s in set(self.g.subjects(rdf_type, None)):
+            types = set(self.g.objects(s, rdf_type))
+            if types & classes and types & shape_types:
+                found.add(s)
+        return sorted(found, key=str)
+
+    def targets(self, shape: Node) -> str:
+        """A SPARQL group pattern binding ?this to every target of ``shape``."""
+        from rdflib import URIRef
+
+        parts = []
+        if self.values(shape, "target"):
+            raise Unsupported("SPARQL-based targets")
+        for c in self.values(shape, "targetClass"):
+            parts.append(f"{{ ?this {_TYPE_PATH} {_term(c)} . }}")
+        rdf_type = URIRef(RDF + "type")
+        if set(self.g.objects(shape, rdf_type)) & {
+            URIRef(PREFIXES["rdfs"] + "Class"),
+            URIRef(PREFIXES["owl"] + "Class"),
+        }:
+            parts.append(f"{{ ?this {_TYPE_PATH} {_term(shape)} . }}")
+        nodes = self.values(shape, "targetNode")
+        if nodes:
+            parts.append("{ VALUES ?this { " + " ".join(_term(n) for n in nodes) + " } }")
+        for p in self.values(shape, "targetSubjectsOf"):
+            parts.append(f"{{ ?this {_term(p)} ?_t . }}")
+        for p in self.values(shape, "targetObjectsOf"):
+            parts.append(f"{{ ?_t {_term(p)} ?this . }}")
+        if not parts:
+            raise Unsupported("a shape without targets")
+        return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
+
+    def path(self, shape: Node) -> str | None:
+        """A SPARQL path for sh:path, or None when the shape has no path."""
+        from rdflib import URIRef
+
+        path = self.value(shape, "path")
+        if path is None:
+            return None
+        if isinstance(path, URIRef):
+            return _term(path)
+        inverse = self.value(path, "inversePath")
+        if isinstance(inverse, URIRef):
+            return "^" + _term(inverse)
+        raise Unsupported("complex property paths")
+
+    # -------------------------------------------------------------- constraints
+    def queries(self, root: Node) -> Iterable[str]:
+        """Queries returning candidate ?this for the root shape ``root`` and the property
+        shapes under it."""
+        if self.deactivated(root):
+            return
+        targets = self.targets(root)
+        own_path = self.path(root)
+        yield from self._shape_queries(root, targets, own_path)
+        if own_path is None:
+            for prop in self.values(root, "property"):
+                if self.deactivated(prop):
+                    continue
+                path = self.path(prop)
+                if path is None:
+                    raise Unsupported("sh:property without sh:path")
+                yield from self._shape_queries(prop, targets, path)
+
+    def _shape_queries(self, shape: Node, targets: str, path: str | None) -> Iterable[str]:
+        value = f"?this {path} ?v ." if path else "BIND(?this AS ?v)"
+        handled = set()
+        for name in sorted({str(p) for p in self.g.predicates(shape, None)}):
+            if not name.startswith(SH) or name in _NOT_CONSTRAINTS:
+                continue
+            local = name[len(SH) :]
+            if local in handled:
+                continue
+            handled.add(local)
+            yield from self._constraint(shape, local, targets, path, value)
+        for constraint in self.values(shape, "sparql"):
+            yield self._sparql(constraint, targets, path)
+
+    def _each_value(self, targets: str, value: str, condition: str) -> str:
+        return (
+            f"SELECT DISTINCT ?this WHERE {{ {targets} {value} "
+            f"FILTER(COALESCE({condition}, true)) }}"
+        )
+
+    def _constraint(
+        self, shape: Node, local: str, targets: str, path: str | None, value: str
+    ) -> Iterable[str]:
+        objects = self.values(shape, local)
+        if local in ("minCount", "maxCount"):
+            if path is None:
+                raise Unsupported(f"sh:{local} on a node shape")
+            for n in objects:
+                op = "<" if local == "minCount" else ">"
+                yield (
+                    f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {path} ?v }} }} "
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {int(str(n))})"
+                )
+        elif local == "datatype":
+            for d in objects:
+                yield self._each_value(targets, value, self._datatype(str(d)))
+        elif local == "class":
+            for c in objects:
+                yield self._each_value(targets, value, f"!EXISTS {{ ?v {_TYPE_PATH} {_term(c)} }}")
+        elif local == "nodeKind":
+            for k in objects:
+                if str(k) not in _NODE_KINDS:
+                    raise Unsupported(f"node kind {k}")
+                yield self._each_value(targets, value, _NODE_KINDS[str(k)])
+        elif local == "pattern":
+            flags = self.value(shape, "flags")
+            flag_text = f', "{_escape(str(flags))}"' if flags is not None else ""
+            for pattern in objects:
+                yield self._each_value(
+                    targets,
+                    value,
+                    f'isBlank(?v) || !REGEX(STR(?v), "{_escape(str(pattern))}"{flag_text})',
+                )
+        elif local == "in":
+            for head in objects:
+                items = self._list(head)
+                same = " || ".join(f"sameTerm(?v, {_term(i)})" for i in items) or "false"
+                yield self._each_value(targets, value, f"!({same})")
+        elif local == "languageIn":
+            for head in objects:
+                tags = ", ".join(f'"{_escape(str(t).lower())}"' for t in self._list(head))
+                yield self._each_value(
+                    targets, value, f"!(isLiteral(?v) && LCASE(LANG(?v)) IN ({tags}))"
+                )
+        elif local == "uniqueLang":
+            if path is None:
+                raise Unsupported("sh:uniqueLang on a node shape")
+            if any(str(o).lower() == "true" for o in objects):
+                yield (
+                    f"SELECT DISTINCT ?this WHERE {{ {targets} ?this {path} ?a, ?b . "
+                    "FILTER(!sameTerm(?a, ?b) && LANG(?a) != '' "
+                    "&& LCASE(LANG(?a)) = LCASE(LANG(?b))) }"
+                )
+        elif local == "hasValue":
+            for v in objects:
+                if path is None:
+                    yield f"SELECT ?this WHERE {{ {targets} FILTER(!sameTerm(?this, {_term(v)})) }}"
+                else:
+                    yield (
+                        f"SELECT ?this WHERE {{ {targets} "
+                        f"FILTER NOT EXISTS {{ ?this {path} {_term(v)} }} }}"
+                    )
+        elif local in ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive"):
+            comparison = _COMPARISONS[local]
+            for bound in objects:
+                yield self._each_value(
+                    targets, value, f"!COALESCE(?v {comparison} {_term(bound)}, false)"
+                )
+        elif local in ("minLength", "maxLength"):
+            op = ">=" if local == "minLength" else "<="
+            for n in objects:
+                yield self._each_value(
+                    targets,
+                    value,
+                    f"!COALESCE(!isBlank(?v) && STRLEN(STR(?v)) {op} {int(str(n))}, false)",
+                )
+        elif local in ("lessThan", "lessThanOrEquals", "equals", "disjoint"):
+            for other in objects:
+                yield self._pair(local, targets, value, _term(other))
+        else:
+            # sh:node, sh:or, sh:and, sh:not, sh:xone, sh:closed, sh:qualified...: every
+            # target is a candidate and pySHACL decides.
+            yield f"SELECT ?this WHERE {{ {targets} }}"
+
+    def _datatype(self, datatype: str) -> str:
+        if datatype == RDF + "langString":
+            return "!(isLiteral(?v) && LANG(?v) != '')"
+        if datatype == XSD + "string":
+            return f"!(isLiteral(?v) && LANG(?v) = '' && DATATYPE(?v) = <{XSD}string>)"
+        typed = f"isLiteral(?v) && DATATYPE(?v) = <{datatype}>"
+        if datatype in _WELL_FORMED:
+            pattern, cast = _WELL_FORMED[datatype]
+            check = f'{typed} && REGEX(STR(?v), "{pattern}")'
+            if cast == "date":
+                check += f" && BOUND(<{XSD}date>(STR(?v)))"
+            return f"!({check})"
+        if datatype.startswith(XSD) or datatype.startswith(RDF):
+            return "true"  # pySHACL may find the form ill-typed: let it decide
+        return f"!({typed})"
+
+    def _pair(self, local: str, targets: str, value: str, other: str) -> str:
+        if local == "lessThan":
+            cond = "!COALESCE(?v < ?w, false)"
+        elif local == "lessThanOrEquals":
+            cond = "!COALESCE(?v <= ?w, false)"
+        elif local == "disjoint":
+            cond = "sameTerm(?v, ?w)"
+        else:  # equals: the two value sets differ
+            return (
+                f"SELECT DISTINCT ?this WHERE {{ {targets} "
+                f"{{ {value} FILTER NOT EXISTS {{ ?this {other} ?w FILTER(sameTerm(?v, ?w)) }} }} "
+                f"UNION {{ ?this {other} ?w . FILTER NOT EXISTS {{ "
+                f"{value} FILTER(sameTerm(?v, ?w)) }} }} }}"
+            )
+        return (
+            f"SELECT DISTINCT ?this WHERE {{ {targets} {value} ?this {other} ?w . FILTER({cond}) }}"
+        )
+
+    def _list(self, head: Node) -> list[Node]:
+        from rdflib.collection import Collection
+
+        return list(Collection(self.g, head))
+
+    def _sparql(self, constraint: Node, targets: str, path: str | None) -> str:
+        select = self.value(constraint, "select")
+        if select is None or self.deactivated(constraint):
+            raise Unsupported("SPARQL constraint without sh:select")
+        text = str(select)
+        if re.search(r"\$(shapesGraph|currentShape)\b", text):
+            raise Unsupported("$shapesGraph / $currentShape")
+        if "$PATH" in text:
+            if path is None:
+                raise Unsupported("$PATH in a node shape")
+            text = text.replace("$PATH", path)
+        text = re.sub(r"\$this\b", "?this", text)
+        prologue = "".join(
+            f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(self._declared(constraint).items())
+        )
+        return prologue + f"SELECT DISTINCT ?this WHERE {{ {targets} {{ {text} }} }}"
+
+    def _declared(self, constraint: Node) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for source in self.values(constraint, "prefixes"):
+            for decl in self.values(source, "declare"):
+                prefix, ns = self.value(decl, "prefix"), self.value(decl, "namespace")
+                if prefix is not None and ns is not None:
+                    out[str(prefix)] = str(ns)
+        return out
+
+
+def _shapes_graph(shapes: Path | None) -> Graph:
+    from rdflib import Graph
+
+    from . import _resources
+
+    path = shapes if shapes is not None else _resources.shapes_file()
+    graph = Graph()
+    graph.parse(path, format="turtle")
+    return graph
+
+
+def candidate_focus_nodes(store: Any, shapes: Graph) -> set[Any]:
+    """Every focus node that may violate a shape (Oxigraph terms); raises Unsupported."""
+    translator = _Translator(shapes)
+    found: set[Any] = set()
+    for root in translator.shapes_with_targets():
+        for query in translator.queries(root):
+            try:
+                rows = store.query(query, use_default_graph_as_union=True)
+            except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
+                raise Unsupported(f"Oxigraph could not run a translated query: {exc}") from exc
+            for row in rows:
+                found.add(row[0])
+    return found
+
+
+def _pyshacl(data: Graph, shapes: Graph, focus: list[Any] | None) -> ValidationReport:
+    import pyshacl
+
+    from .validation import read_report
+
+    _, results, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        do_owl_imports=False,
+        inplace=True,  # ``data`` is our own copy
+        focus_nodes=focus,
+    )
+    return read_report(results)
+
+
+def _data_copy(pgraph: Any) -> Graph:
+    """The union of the graph's triples as a fresh rdflib Graph (what the reference gives
+    pySHACL)."""
+    from rdflib import Graph
+
+    copy = Graph()
+    add = copy.add
+    for s, p, o, _ in pgraph.quads():
+        add((s, p, o))
+    return copy
+
+
+def _empty_report() -> ValidationReport:
+    from .validation import ValidationReport
+
+    return ValidationReport(True, ())
+
+
+def validate_store(pgraph: Any, shapes: Path | None) -> ValidationReport | None:
+    """pySHACL's report for an ``OxigraphPolicyGraph``, or None to use the reference."""
+    import pyoxigraph as ox
+    from rdflib import URIRef
+
+    shapes_graph = _shapes_graph(shapes)
+    try:
+        candidates = candidate_focus_nodes(pgraph.oxigraph, shapes_graph)
+    except Unsupported:
+        return None
+    if not candidates:
+        return _empty_report()
+    if any(not isinstance(c, ox.NamedNode) for c in candidates):
+        return None
+    focus = sorted(URIRef(c.value) for c in candidates)
+    return _pyshacl(_data_copy(pgraph), shapes_graph, focus)
+
+
+def validate_focus(
+    pgraph: Any, nodes: Iterable[str], shapes: Path | None = None
+) -> ValidationReport:
+    """The results pySHACL gives for the focus nodes ``nodes`` only (its ``focus_nodes``):
+    for checking the claims a curator just changed. On the Oxigraph store the candidates are
+    found in Oxigraph and pySHACL runs only if one of ``nodes`` may violate a shape."""
+    from rdflib import URIRef
+
+    wanted = sorted({str(n) for n in nodes})
+    shapes_graph = _shapes_graph(shapes)
+    store = getattr(pgraph, "oxigraph", None)
+    if store is not None and not pgraph.exact_mode:
+        try:
+            candidates = _candidates_among(store, shapes_graph, wanted)
+        except Unsupported:
+            candidates = set(wanted)
+        if not candidates:
+            return _empty_report()
+        return _pyshacl(_data_copy(pgraph), shapes_graph, [URIRef(c) for c in sorted(candidates)])
+    from rdflib import Graph
+
+    copy = Graph()
+    for triple in pgraph.graph.triples((None, None, None)):
+        copy.add(triple)
+    return _pyshacl(copy, shapes_graph, [URIRef(n) for n in wanted])
+
+
+def _candidates_among(store: Any, shapes: Graph, wanted: list[str]) -> set[str]:
+    """Candidates restricted to ``wanted``: each translated query runs with ?this bound."""
+    translator = _Translator(shapes)
+    values = "VALUES ?this { " + " ".join(f"<{w}>" for w in wanted) + " }"
+    found: set[str] = set()
+    for root in translator.shapes_with_targets():
+        for query in translator.queries(root):
+            bound = query.replace("{ SELECT DISTINCT ?this WHERE { ", "{ " + values + " { ", 1)
+            try:
+                rows = store.query(bound, use_default_graph_as_union=True)
+            except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
+                raise Unsupported(str(exc)) from exc
+            found |= {row[0].value for row in rows}
+    return found & set(wanted)
