@@ -319,11 +319,14 @@ class OxigraphPolicyGraph(PolicyGraph):
         self._sync()
         return bool(self._exact)
 
-    def _fallback(self, what: str) -> None:
-        if not self._warned:
+    def _fallback(self, what: str, why: str | None = None) -> None:
+        if not self._warned or why is not None:
+            why = why or (
+                "the graph holds literals that Oxigraph would rewrite "
+                '(e.g. "01"^^xsd:integer, upper-case language tags)'
+            )
             warnings.warn(
-                f"{what} runs on the rdflib reference path: the graph holds literals that "
-                'Oxigraph would rewrite (e.g. "01"^^xsd:integer, upper-case language tags)',
+                f"{what} runs on the rdflib reference path: {why}",
                 PerformanceWarning,
                 stacklevel=3,
             )
@@ -460,8 +463,7 @@ class OxigraphPolicyGraph(PolicyGraph):
             try:
                 return run_oxigraph_query(self._ox, sparql, bindings, allow_service=allow_service)
             except NeedsReference as exc:
-                self._warned = False
-                self._fallback(f"query ({exc})")
+                self._fallback("query", str(exc))
         else:
             self._fallback("query")
         return super().query(sparql, allow_service=allow_service, **bindings)
@@ -531,16 +533,14 @@ class OxigraphPolicyGraph(PolicyGraph):
     # -------------------------------------------------------------- validation
     def validate(self, shapes: str | PathLike[str] | None = None) -> ValidationReport:
         if not self.exact_mode:
-            try:
-                from .fastshacl import validate_store  # type: ignore[import-not-found]
-            except ImportError:
-                pass
-            else:
-                report: ValidationReport | None = validate_store(
-                    self, Path(shapes) if shapes else None
-                )
-                if report is not None:
-                    return report
+            from .fastshacl import validate_store
+
+            report = validate_store(self, Path(shapes) if shapes else None)
+            if report is not None:
+                return report
+            self._fallback("validate", "the shapes need the full pySHACL run")
+        else:
+            self._fallback("validate")
         return super().validate(shapes)
 
     # -------------------------------------------------------------- export
