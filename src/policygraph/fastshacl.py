@@ -222,6 +222,17 @@ class _Translator:
     def _constraint(
         self, shape: Node, local: str, targets: str, path: str | None, value: str
     ) -> Iterable[str]:
+        try:
+            queries = list(self._constraint_queries(shape, local, targets, path, value))
+        except Unsupported:
+            # sh:node with property shapes, sh:not, sh:xone, sh:closed, ...: every target is
+            # a candidate and pySHACL decides.
+            queries = [f"SELECT ?this WHERE {{ {targets} }}"]
+        yield from queries
+
+    def _constraint_queries(
+        self, shape: Node, local: str, targets: str, path: str | None, value: str
+    ) -> Iterable[str]:
         objects = self.values(shape, local)
         if local in ("minCount", "maxCount"):
             if path is None:
@@ -232,37 +243,6 @@ class _Translator:
                     f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {path} ?v }} }} "
                     f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {int(str(n))})"
                 )
-        elif local == "datatype":
-            for d in objects:
-                yield self._each_value(targets, value, self._datatype(str(d)))
-        elif local == "class":
-            for c in objects:
-                yield self._each_value(targets, value, f"!EXISTS {{ ?v {_TYPE_PATH} {_term(c)} }}")
-        elif local == "nodeKind":
-            for k in objects:
-                if str(k) not in _NODE_KINDS:
-                    raise Unsupported(f"node kind {k}")
-                yield self._each_value(targets, value, _NODE_KINDS[str(k)])
-        elif local == "pattern":
-            flags = self.value(shape, "flags")
-            flag_text = f', "{_escape(str(flags))}"' if flags is not None else ""
-            for pattern in objects:
-                yield self._each_value(
-                    targets,
-                    value,
-                    f'isBlank(?v) || !REGEX(STR(?v), "{_escape(str(pattern))}"{flag_text})',
-                )
-        elif local == "in":
-            for head in objects:
-                items = self._list(head)
-                same = " || ".join(f"sameTerm(?v, {_term(i)})" for i in items) or "false"
-                yield self._each_value(targets, value, f"!({same})")
-        elif local == "languageIn":
-            for head in objects:
-                tags = ", ".join(f'"{_escape(str(t).lower())}"' for t in self._list(head))
-                yield self._each_value(
-                    targets, value, f"!(isLiteral(?v) && LCASE(LANG(?v)) IN ({tags}))"
-                )
         elif local == "uniqueLang":
             if path is None:
                 raise Unsupported("sh:uniqueLang on a node shape")
@@ -272,36 +252,103 @@ class _Translator:
                     "FILTER(!sameTerm(?a, ?b) && LANG(?a) != '' "
                     "&& LCASE(LANG(?a)) = LCASE(LANG(?b))) }"
                 )
-        elif local == "hasValue":
+        elif local == "hasValue" and path is not None:
             for v in objects:
-                if path is None:
-                    yield f"SELECT ?this WHERE {{ {targets} FILTER(!sameTerm(?this, {_term(v)})) }}"
-                else:
-                    yield (
-                        f"SELECT ?this WHERE {{ {targets} "
-                        f"FILTER NOT EXISTS {{ ?this {path} {_term(v)} }} }}"
-                    )
-        elif local in ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive"):
-            comparison = _COMPARISONS[local]
-            for bound in objects:
-                yield self._each_value(
-                    targets, value, f"!COALESCE(?v {comparison} {_term(bound)}, false)"
-                )
-        elif local in ("minLength", "maxLength"):
-            op = ">=" if local == "minLength" else "<="
-            for n in objects:
-                yield self._each_value(
-                    targets,
-                    value,
-                    f"!COALESCE(!isBlank(?v) && STRLEN(STR(?v)) {op} {int(str(n))}, false)",
+                yield (
+                    f"SELECT ?this WHERE {{ {targets} "
+                    f"FILTER NOT EXISTS {{ ?this {path} {_term(v)} }} }}"
                 )
         elif local in ("lessThan", "lessThanOrEquals", "equals", "disjoint"):
             for other in objects:
                 yield self._pair(local, targets, value, _term(other))
+        elif local == "qualifiedValueShape":
+            disjoint = self.value(shape, "qualifiedValueShapesDisjoint")
+            if path is None or self.values(shape, "qualifiedMaxCount"):
+                raise Unsupported("qualified maximum counts")
+            if disjoint is not None and str(disjoint).lower() == "true":
+                raise Unsupported("disjoint qualified value shapes")
+            for q in objects:
+                sure = f"!COALESCE({self._nested(q)}, true)"
+                for n in self.values(shape, "qualifiedMinCount"):
+                    yield (
+                        f"SELECT ?this WHERE {{ {targets} "
+                        f"OPTIONAL {{ ?this {path} ?v FILTER({sure}) }} }} "
+                        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(str(n))})"
+                    )
+        elif local in ("qualifiedMinCount", "qualifiedMaxCount", "qualifiedValueShapesDisjoint"):
+            return
         else:
-            # sh:node, sh:or, sh:and, sh:not, sh:xone, sh:closed, sh:qualified...: every
-            # target is a candidate and pySHACL decides.
-            yield f"SELECT ?this WHERE {{ {targets} }}"
+            for condition in self._value_conditions(shape, local):
+                yield self._each_value(targets, value, condition)
+
+    def _value_conditions(self, shape: Node, local: str) -> list[str]:
+        """Conditions on one value ?v, true when it may violate ``local`` of ``shape``."""
+        objects = self.values(shape, local)
+        if local == "datatype":
+            return [self._datatype(str(d)) for d in objects]
+        if local == "class":
+            return [f"!EXISTS {{ ?v {_TYPE_PATH} {_term(c)} }}" for c in objects]
+        if local == "nodeKind":
+            if any(str(k) not in _NODE_KINDS for k in objects):
+                raise Unsupported("unknown node kind")
+            return [_NODE_KINDS[str(k)] for k in objects]
+        if local == "pattern":
+            flags = self.value(shape, "flags")
+            flag_text = f', "{_escape(str(flags))}"' if flags is not None else ""
+            return [
+                f'isBlank(?v) || !REGEX(STR(?v), "{_escape(str(p))}"{flag_text})' for p in objects
+            ]
+        if local == "in":
+            out = []
+            for head in objects:
+                same = " || ".join(f"sameTerm(?v, {_term(i)})" for i in self._list(head))
+                out.append(f"!({same or 'false'})")
+            return out
+        if local == "languageIn":
+            out = []
+            for head in objects:
+                tags = ", ".join(f'"{_escape(str(t).lower())}"' for t in self._list(head))
+                out.append(f"!(isLiteral(?v) && LCASE(LANG(?v)) IN ({tags or '0'}))")
+            return out
+        if local == "hasValue":
+            return [f"!sameTerm(?v, {_term(v)})" for v in objects]
+        if local in _COMPARISONS:
+            op = _COMPARISONS[local]
+            return [f"!COALESCE(?v {op} {_term(b)}, false)" for b in objects]
+        if local in ("minLength", "maxLength"):
+            op = ">=" if local == "minLength" else "<="
+            return [
+                f"!COALESCE(!isBlank(?v) && STRLEN(STR(?v)) {op} {int(str(n))}, false)"
+                for n in objects
+            ]
+        if local in ("or", "and"):
+            out = []
+            for head in objects:
+                members = [f"COALESCE({self._nested(m)}, true)" for m in self._list(head)]
+                joined = (" && " if local == "or" else " || ").join(members)
+                out.append(joined or ("true" if local == "or" else "false"))
+            return out
+        if local == "node":
+            return [self._nested(n) for n in objects]
+        raise Unsupported(f"sh:{local}")
+
+    def _nested(self, shape: Node) -> str:
+        """True when a value ?v may not conform to the value-only shape ``shape``."""
+        if self.values(shape, "property") or self.values(shape, "sparql"):
+            raise Unsupported("nested shapes with property shapes or SPARQL")
+        if self.value(shape, "path") is not None:
+            raise Unsupported("nested property shapes")
+        if self.deactivated(shape):
+            return "false"
+        conditions = []
+        for name in sorted({str(p) for p in self.g.predicates(shape, None)}):
+            if not name.startswith(SH) or name in _NOT_CONSTRAINTS:
+                continue
+            local = name[len(SH) :]
+            if local == "flags":
+                continue
+            conditions += [f"COALESCE({c}, true)" for c in self._value_conditions(shape, local)]
+        return " || ".join(conditions) or "false"
 
     def _datatype(self, datatype: str) -> str:
         if datatype == RDF + "langString":
@@ -313,7 +360,7 @@ class _Translator:
             pattern, cast = _WELL_FORMED[datatype]
             check = f'{typed} && REGEX(STR(?v), "{pattern}")'
             if cast == "date":
-                check += f" && BOUND(<{XSD}date>(STR(?v)))"
+                check += f" && COALESCE(isLiteral(<{XSD}date>(STR(?v))), false)"
             return f"!({check})"
         if datatype.startswith(XSD) or datatype.startswith(RDF):
             return "true"  # pySHACL may find the form ill-typed: let it decide
