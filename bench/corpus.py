@@ -82,6 +82,16 @@ DEFECT_KINDS = {
     "unjustified-recommendation": "a recommendation with no evidence link (a warning)",
 }
 
+PGSH = "https://w3id.org/policygraph/shapes#"
+# The shape (ontology/shapes.ttl) each kind of defect breaks, and its severity.
+DEFECT_SHAPES = {
+    "missing-asserter": (PGSH + "ClaimAssertedBy", "Violation"),
+    "bad-span-sha": (PGSH + "AnchorSpanSha", "Violation"),
+    "bad-offsets": (PGSH + "AnchorOrder", "Violation"),
+    "evidence-cycle": (PGSH + "EvidenceCycle", "Violation"),
+    "unjustified-recommendation": (PGSH + "RecommendationJustifiedBy", "Warning"),
+}
+
 
 @dataclass
 class Corpus:
@@ -99,6 +109,13 @@ class Corpus:
     defects: list[tuple[str, str]] = field(default_factory=list)
     unjustified: list[str] = field(default_factory=list)
 
+    @property
+    def expected_results(self) -> set[tuple[str, ...]]:
+        """The (shape, severity, focus) of every result validation must report."""
+        return {
+            (DEFECT_SHAPES[kind][0], focus, DEFECT_SHAPES[kind][1]) for kind, focus in self.defects
+        }
+
     def to_dict(self) -> dict[str, object]:
         return {
             "path": str(self.path),
@@ -110,6 +127,7 @@ class Corpus:
             "documents": len(self.documents),
             "anchors": len(self.anchors),
             "defects": [list(d) for d in self.defects],
+            "expected_results": sorted(list(r) for r in self.expected_results),
         }
 
 
@@ -295,6 +313,7 @@ def generate(
             start = rng.randrange(0, 50_000)
             end = start + rng.randrange(20, 400)
             if c in bad_offsets:
+                start = max(start, 1)  # breaks only start < end, not end >= 1
                 end = start
             span = _sha(f"{doc_of[c]}[{start},{end})")
             if c in bad_sha:

@@ -14,7 +14,7 @@ from policygraph import _resources
 
 BENCH = Path(__file__).parents[1] / "bench"
 sys.path.insert(0, str(BENCH))
-from corpus import DEFECT_KINDS, generate  # noqa: E402
+from corpus import DEFECT_KINDS, DEFECT_SHAPES, generate  # noqa: E402
 
 sys.path.remove(str(BENCH))
 
@@ -49,14 +49,7 @@ def test_corpus_counts_its_triples_exactly(corpus: object) -> None:
 
 def test_corpus_has_one_defect_of_each_kind(corpus: object) -> None:
     kinds = {kind for kind, _ in corpus.defects}  # type: ignore[attr-defined]
-    assert kinds == set(DEFECT_KINDS)
-
-
-def _expected_kinds(defects: list[tuple[str, str]]) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for kind, focus in defects:
-        out.setdefault(kind, set()).add(focus)
-    return out
+    assert kinds == set(DEFECT_KINDS) == set(DEFECT_SHAPES)
 
 
 @needs_shapes
@@ -79,22 +72,13 @@ def test_validation_finds_exactly_the_deliberate_defects(corpus: object) -> None
         do_owl_imports=False,
     )
     report = read_report(results)
-    found = {(r.shape, r.focus) for r in report.results}
-    focus_found = {r.focus for r in report.results}
-    expected = _expected_kinds(corpus.defects)  # type: ignore[attr-defined]
-    # Every deliberate defect is found, on exactly the focus nodes it was put on ...
-    for kind, foci in expected.items():
-        assert foci <= focus_found, f"{kind} not found on {sorted(foci - focus_found)}"
-    # ... and nothing else is reported: the rest of the corpus conforms.
-    all_foci = set().union(*expected.values())
-    assert focus_found == all_foci, sorted(focus_found - all_foci)
-    by_kind = {
-        kind: {shape for shape, focus in found if focus in foci} for kind, foci in expected.items()
-    }
-    assert all(by_kind.values()), by_kind
+    found = {(r.shape, r.severity, r.focus) for r in report.results}
+    # Exactly the deliberate defects, each on the shape it breaks: the rest conforms.
+    assert found == corpus.expected_results  # type: ignore[attr-defined]
+    assert {r.focus for r in report.results} == {f for _, f in corpus.defects}  # type: ignore[attr-defined]
 
     for store in ("rdflib", "oxigraph"):
         g = pg.load(corpus.path, bundled_data=False, store=store)  # type: ignore[attr-defined]
         mine = g.validate()
-        assert {(r.shape, r.focus) for r in mine.results} == found, store
+        assert {(r.shape, r.severity, r.focus) for r in mine.results} == found, store
         assert mine.results == report.results, store
