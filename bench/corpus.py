@@ -113,7 +113,7 @@ class Corpus:
     def expected_results(self) -> set[tuple[str, ...]]:
         """The (shape, severity, focus) of every result validation must report."""
         return {
-            (DEFECT_SHAPES[kind][0], focus, DEFECT_SHAPES[kind][1]) for kind, focus in self.defects
+            (DEFECT_SHAPES[kind][0], DEFECT_SHAPES[kind][1], focus) for kind, focus in self.defects
         }
 
     def to_dict(self) -> dict[str, object]:
