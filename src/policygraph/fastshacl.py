@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -77,6 +78,30 @@ _NODE_KINDS = {
 
 class Unsupported(Exception):
     """The shapes use something this translation cannot bound: use the reference."""
+
+
+@dataclass(frozen=True)
+class SparqlCheck:
+    """A SPARQL-based constraint: its prefixes, its query (``$this`` as ``?this``) and the
+    pattern binding ``?this`` to the shape's targets."""
+
+    prologue: str
+    select: str
+    targets: str
+
+    def whole_graph(self) -> str:
+        return self.prologue + (
+            f"SELECT DISTINCT ?this WHERE {{ {self.targets} {{ {self.select} }} }}"
+        )
+
+
+_TARGETS_HEAD = "{ SELECT DISTINCT ?this WHERE { "
+
+
+def _restricted(query: str, wanted: list[str]) -> str:
+    """``query`` with its targets limited to ``wanted``."""
+    values = "VALUES ?this { " + " ".join(f"<{w}>" for w in wanted) + " }"
+    return query.replace(_TARGETS_HEAD, "{ " + values + " { ", 1)
 
 
 def _term(node: Node) -> str:
@@ -182,7 +207,7 @@ class _Translator:
         raise Unsupported("complex property paths")
 
     # -------------------------------------------------------------- constraints
-    def queries(self, root: Node) -> Iterable[str]:
+    def queries(self, root: Node) -> Iterable[str | SparqlCheck]:
         """Queries returning candidate ?this for the root shape ``root`` and the property
         shapes under it."""
         if self.deactivated(root):
@@ -199,7 +224,9 @@ class _Translator:
                     raise Unsupported("sh:property without sh:path")
                 yield from self._shape_queries(prop, targets, path)
 
-    def _shape_queries(self, shape: Node, targets: str, path: str | None) -> Iterable[str]:
+    def _shape_queries(
+        self, shape: Node, targets: str, path: str | None
+    ) -> Iterable[str | SparqlCheck]:
         value = f"?this {path} ?v ." if path else "BIND(?this AS ?v)"
         handled = set()
         for name in sorted({str(p) for p in self.g.predicates(shape, None)}):
@@ -389,7 +416,7 @@ class _Translator:
 
         return list(Collection(self.g, head))
 
-    def _sparql(self, constraint: Node, targets: str, path: str | None) -> str:
+    def _sparql(self, constraint: Node, targets: str, path: str | None) -> SparqlCheck:
         select = self.value(constraint, "select")
         if select is None or self.deactivated(constraint):
             raise Unsupported("SPARQL constraint without sh:select")
@@ -404,7 +431,7 @@ class _Translator:
         prologue = "".join(
             f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(self._declared(constraint).items())
         )
-        return prologue + f"SELECT DISTINCT ?this WHERE {{ {targets} {{ {text} }} }}"
+        return SparqlCheck(prologue, text, targets)
 
     def _declared(self, constraint: Node) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -427,19 +454,68 @@ def _shapes_graph(shapes: Path | None) -> Graph:
     return graph
 
 
-def candidate_focus_nodes(store: Any, shapes: Graph) -> set[Any]:
-    """Every focus node that may violate a shape (Oxigraph terms); raises Unsupported."""
-    translator = _Translator(shapes)
-    found: set[Any] = set()
-    for root in translator.shapes_with_targets():
-        for query in translator.queries(root):
-            try:
-                rows = store.query(query, use_default_graph_as_union=True)
-            except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
-                raise Unsupported(f"Oxigraph could not run a translated query: {exc}") from exc
-            for row in rows:
-                found.add(row[0])
+_COMPILED: dict[tuple[str, int, int], list[str | SparqlCheck] | Unsupported] = {}
+
+
+def compiled_checks(shapes: Path | None) -> list[str | SparqlCheck]:
+    """The translated checks of a shapes file, translated once per version of the file;
+    raises Unsupported."""
+    from . import _resources
+
+    path = shapes if shapes is not None else _resources.shapes_file()
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    found = _COMPILED.get(key)
+    if found is None:
+        try:
+            translator = _Translator(_shapes_graph(path))
+            found = [
+                q for root in translator.shapes_with_targets() for q in translator.queries(root)
+            ]
+        except Unsupported as exc:
+            found = exc
+        _COMPILED[key] = found
+    if isinstance(found, Unsupported):
+        raise found
     return found
+
+
+def _run(store: Any, query: str, **options: Any) -> Any:
+    try:
+        return store.query(query, use_default_graph_as_union=True, **options)
+    except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
+        raise Unsupported(f"Oxigraph could not run a translated query: {exc}") from exc
+
+
+def candidate_focus_nodes(store: Any, shapes: Path | None) -> set[Any]:
+    """Every focus node that may violate a shape (Oxigraph terms); raises Unsupported."""
+    found: set[Any] = set()
+    for check in compiled_checks(shapes):
+        query = check.whole_graph() if isinstance(check, SparqlCheck) else check
+        found.update(row[0] for row in _run(store, query))
+    return found
+
+
+def _candidates_among(store: Any, shapes: Path | None, wanted: list[str]) -> set[str]:
+    """The candidates among ``wanted``; SPARQL constraints run with ``?this`` bound to each."""
+    import pyoxigraph as ox
+
+    found: set[str] = set()
+    for check in compiled_checks(shapes):
+        if isinstance(check, SparqlCheck):
+            for node in wanted:
+                if node in found:
+                    continue
+                rows = _run(
+                    store,
+                    check.prologue + check.select,
+                    substitutions={ox.Variable("this"): ox.NamedNode(node)},
+                )
+                if any(True for _ in rows):
+                    found.add(node)
+        else:
+            found.update(row[0].value for row in _run(store, _restricted(check, wanted)))
+    return found & set(wanted)
 
 
 def _pyshacl(data: Graph, shapes: Graph, focus: list[Any] | None) -> ValidationReport:
@@ -483,9 +559,8 @@ def validate_store(pgraph: Any, shapes: Path | None) -> ValidationReport | None:
     import pyoxigraph as ox
     from rdflib import URIRef
 
-    shapes_graph = _shapes_graph(shapes)
     try:
-        candidates = candidate_focus_nodes(pgraph.oxigraph, shapes_graph)
+        candidates = candidate_focus_nodes(pgraph.oxigraph, shapes)
     except Unsupported:
         return None
     if not candidates:
@@ -493,7 +568,7 @@ def validate_store(pgraph: Any, shapes: Path | None) -> ValidationReport | None:
     if any(not isinstance(c, ox.NamedNode) for c in candidates):
         return None
     focus = sorted(URIRef(c.value) for c in candidates)
-    return _pyshacl(_data_copy(pgraph), shapes_graph, focus)
+    return _pyshacl(_data_copy(pgraph), _shapes_graph(shapes), focus)
 
 
 def validate_focus(
@@ -502,38 +577,20 @@ def validate_focus(
     """The results pySHACL gives for the focus nodes ``nodes`` only (its ``focus_nodes``):
     for checking the claims a curator just changed. On the Oxigraph store the candidates are
     found in Oxigraph and pySHACL runs only if one of ``nodes`` may violate a shape."""
-    from rdflib import URIRef
+    from rdflib import Graph, URIRef
 
     wanted = sorted({str(n) for n in nodes})
-    shapes_graph = _shapes_graph(shapes)
     store = getattr(pgraph, "oxigraph", None)
     if store is not None and not pgraph.exact_mode:
         try:
-            candidates = _candidates_among(store, shapes_graph, wanted)
+            candidates = _candidates_among(store, shapes, wanted)
         except Unsupported:
             candidates = set(wanted)
         if not candidates:
             return _empty_report()
-        return _pyshacl(_data_copy(pgraph), shapes_graph, [URIRef(c) for c in sorted(candidates)])
-    from rdflib import Graph
-
+        focus = [URIRef(c) for c in sorted(candidates)]
+        return _pyshacl(_data_copy(pgraph), _shapes_graph(shapes), focus)
     copy = Graph()
     for triple in pgraph.graph.triples((None, None, None)):
         copy.add(triple)
-    return _pyshacl(copy, shapes_graph, [URIRef(n) for n in wanted])
-
-
-def _candidates_among(store: Any, shapes: Graph, wanted: list[str]) -> set[str]:
-    """Candidates restricted to ``wanted``: each translated query runs with ?this bound."""
-    translator = _Translator(shapes)
-    values = "VALUES ?this { " + " ".join(f"<{w}>" for w in wanted) + " }"
-    found: set[str] = set()
-    for root in translator.shapes_with_targets():
-        for query in translator.queries(root):
-            bound = query.replace("{ SELECT DISTINCT ?this WHERE { ", "{ " + values + " { ", 1)
-            try:
-                rows = store.query(bound, use_default_graph_as_union=True)
-            except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
-                raise Unsupported(str(exc)) from exc
-            found |= {row[0].value for row in rows}
-    return found & set(wanted)
+    return _pyshacl(copy, _shapes_graph(shapes), [URIRef(n) for n in wanted])

@@ -69,7 +69,9 @@ _CANONICAL = {
 }
 # Things only the text shows (Oxigraph's parser already lowercases language tags and forgets
 # whether a string was typed xsd:string): their files take the exact path.
-_TEXT_SUSPECTS = re.compile(r"""["']@[A-Za-z0-9-]*[A-Z]|xsd:string|XMLSchema#string""")
+_TEXT_SUSPECTS = re.compile(
+    r"""["']@[A-Za-z0-9-]*[A-Z]|\^\^\s*(?:xsd:string|<http://www\.w3\.org/2001/XMLSchema#string>)"""
+)
 _XSD_PREFIX_DECL = re.compile(r"(?:@prefix|PREFIX)\s+xsd:\s*<http://www\.w3\.org/2001/XMLSchema#>")
 
 _OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG"}
@@ -140,23 +142,38 @@ def store_class(store: str) -> type:
 # ----------------------------------------------------------------------------- terms
 
 
+_CONVERTERS: dict[type, Any] = {}
+
+
+def _converters() -> dict[type, Any]:
+    """Oxigraph term type -> function making the rdflib term (imports done once)."""
+    if not _CONVERTERS:
+        import pyoxigraph as ox
+        from rdflib import BNode, Literal, URIRef
+
+        xsd_string = XSD + "string"
+
+        def literal(term: Any) -> Node:
+            if term.language:
+                return Literal(term.value, lang=term.language)
+            dt = term.datatype.value
+            if dt == xsd_string:
+                return Literal(term.value)
+            return Literal(term.value, datatype=URIRef(dt), normalize=False)
+
+        _CONVERTERS[ox.NamedNode] = lambda t: URIRef(t.value)
+        _CONVERTERS[ox.BlankNode] = lambda t: BNode(t.value)
+        _CONVERTERS[ox.Literal] = literal
+    return _CONVERTERS
+
+
 def to_rdflib(term: Any) -> Node:
     """An Oxigraph term as the rdflib term the reference parser would have made."""
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        if dt == XSD + "string":
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(dt), normalize=False)
-    raise TypeError(f"cannot convert {term!r}")
+    convert = (_CONVERTERS or _converters()).get(type(term))
+    if convert is None:
+        raise TypeError(f"cannot convert {term!r}")
+    result: Node = convert(term)
+    return result
 
 
 def to_oxigraph(term: Node) -> Any:
