@@ -473,3 +473,29 @@ def test_validate_focus_agrees_with_pyshacl_focus_nodes(validation_files: list[P
         assert _comparable(validate_focus(fast, nodes, SHAPES)) == _comparable(expected)
         assert _comparable(validate_focus(ref, nodes, SHAPES)) == _comparable(expected)
     assert validate_focus(fast, chosen[2:], SHAPES).results == ()
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        (
+            "latin1.ttl",
+            '<https://example.org/a> <https://example.org/b> "bl\xe5" .\n'.encode("latin-1"),
+        ),
+        ("missing.ttl", None),
+        ("folder.ttl", b"dir"),
+    ],
+)
+def test_unreadable_files_fail_the_same_way(
+    tmp_path: Path, name: str, content: bytes | None
+) -> None:
+    path = tmp_path / name
+    if name == "folder.ttl":
+        path.mkdir()
+    elif content is not None:
+        path.write_bytes(content)
+    with pytest.raises(ParseError) as expected:
+        pg.load(path, bundled_data=False)
+    with pytest.raises(ParseError) as got:
+        pg.load(path, bundled_data=False, store="oxigraph")
+    assert str(got.value) == str(expected.value)

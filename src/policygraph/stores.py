@@ -70,9 +70,23 @@ _CANONICAL = {
 # Things only the text shows (Oxigraph's parser already lowercases language tags and forgets
 # whether a string was typed xsd:string): their files take the exact path.
 _TEXT_SUSPECTS = re.compile(
-    r"""["']@[A-Za-z0-9-]*[A-Z]|\^\^\s*(?:xsd:string|<http://www\.w3\.org/2001/XMLSchema#string>)"""
+    rb"""["']@[A-Za-z0-9-]*[A-Z]|\^\^\s*(?:xsd:string|<http://www\.w3\.org/2001/XMLSchema#string>)"""
 )
-_XSD_PREFIX_DECL = re.compile(r"(?:@prefix|PREFIX)\s+xsd:\s*<http://www\.w3\.org/2001/XMLSchema#>")
+_XSD_PREFIX_DECL = re.compile(rb"(?:@prefix|PREFIX)\s+xsd:\s*<http://www\.w3\.org/2001/XMLSchema#>")
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes; the reference reader's errors for anything it would refuse."""
+    from .loading import MAX_FILE_BYTES, read_text
+
+    try:
+        if path.is_file() and path.stat().st_size <= MAX_FILE_BYTES:
+            return path.read_bytes()
+    except OSError:
+        pass
+    read_text(path)  # raises the ParseError naming the problem
+    return path.read_bytes()
+
 
 _OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG"}
 _MAYBE_SERVICE = re.compile(r"\b(?:SERVICE|FROM)\b", re.IGNORECASE)
@@ -353,20 +367,19 @@ class OxigraphPolicyGraph(PolicyGraph):
     def add_file(self, path: str | PathLike[str]) -> None:
         import pyoxigraph as ox
 
-        from .loading import format_for, load_into, new_dataset, read_text
+        from .loading import format_for, load_into, new_dataset
 
         self._sync()
         file = Path(path)
         fmt = format_for(file)
-        text = read_text(file)
         ox_format = _OX_FORMATS.get(fmt)
+        data = _read_bytes(file)  # bytes: the text is never held twice (Oxigraph checks UTF-8)
         # Once the side table is in use, every later file goes through it too, so that a
         # literal written both ways ("1" and "01") keeps both.
-        fast = ox_format is not None and not self._exact and not _TEXT_SUSPECTS.search(text)
-        if fast and "XMLSchema#" in text:
-            fast = text.count("XMLSchema#") == len(_XSD_PREFIX_DECL.findall(text))
+        fast = ox_format is not None and not self._exact and not _TEXT_SUSPECTS.search(data)
+        if fast and b"XMLSchema#" in data:
+            fast = data.count(b"XMLSchema#") == len(_XSD_PREFIX_DECL.findall(data))
         if fast:
-            data = text.encode("utf-8")
             base = file.resolve().as_uri()
             rdf_format = getattr(ox.RdfFormat, ox_format or "TURTLE")
             verdict: list[bool] = []
@@ -391,6 +404,7 @@ class OxigraphPolicyGraph(PolicyGraph):
                 else:
                     scratch.extend(self._ox)
                     self._ox = scratch
+        del data
         if not fast:
             staging = new_dataset()
             load_into(staging, file)
