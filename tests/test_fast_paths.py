@@ -499,3 +499,23 @@ def test_unreadable_files_fail_the_same_way(
     with pytest.raises(ParseError) as got:
         pg.load(path, bundled_data=False, store="oxigraph")
     assert str(got.value) == str(expected.value)
+
+
+def test_bundled_data_is_the_same_on_both_stores() -> None:
+    from policygraph import _resources
+    from policygraph.fastshacl import validate_store
+
+    if not _resources.data_files():
+        pytest.skip("no bundled data in this checkout")
+    ref = pg.load()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PerformanceWarning)  # no silent slow path
+        fast = pg.load(store="oxigraph")
+        assert not fast.exact_mode
+        assert fast.trace_all() == ref.trace_all()
+        assert fast.stats() == ref.stats()
+        assert fast.gaps() == ref.gaps()
+        assert fast.serialize("turtle") == ref.serialize("turtle")
+        report = validate_store(fast, None)
+        assert report is not None
+        assert _comparable(report) == _comparable(ref.validate())
