@@ -56,23 +56,42 @@ STORES = ("rdflib", "oxigraph")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
+
+class _Pattern:
+    """A regular expression compiled on first use (keeps ``import`` and so the command line
+    fast)."""
+
+    def __init__(self, pattern: Any, flags: int = 0) -> None:
+        self.pattern, self.flags = pattern, flags
+        self._compiled: re.Pattern[Any] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[Any]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.compiled, name)
+
+
 # Lexical forms Oxigraph stores unchanged, per XSD datatype (conservative: anything else is
 # checked against a scratch store).
 _CANONICAL = {
     XSD + "string": None,  # never rewritten
-    XSD + "integer": re.compile(r"(?:0|-?[1-9][0-9]{0,17})"),
-    XSD + "boolean": re.compile(r"true|false"),
-    XSD + "date": re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"),
-    XSD + "gYear": re.compile(r"[0-9]{4}"),
-    XSD + "gYearMonth": re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])"),
+    XSD + "integer": _Pattern(r"(?:0|-?[1-9][0-9]{0,17})"),
+    XSD + "boolean": _Pattern(r"true|false"),
+    XSD + "date": _Pattern(r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"),
+    XSD + "gYear": _Pattern(r"[0-9]{4}"),
+    XSD + "gYearMonth": _Pattern(r"[0-9]{4}-(?:0[1-9]|1[0-2])"),
     XSD + "anyURI": None,
 }
 # Things only the text shows (Oxigraph's parser already lowercases language tags and forgets
 # whether a string was typed xsd:string): their files take the exact path.
-_TEXT_SUSPECTS = re.compile(
+_TEXT_SUSPECTS = _Pattern(
     rb"""["']@[A-Za-z0-9-]*[A-Z]|\^\^\s*(?:xsd:string|<http://www\.w3\.org/2001/XMLSchema#string>)"""
 )
-_XSD_PREFIX_DECL = re.compile(rb"(?:@prefix|PREFIX)\s+xsd:\s*<http://www\.w3\.org/2001/XMLSchema#>")
+_XSD_PREFIX_DECL = _Pattern(rb"(?:@prefix|PREFIX)\s+xsd:\s*<http://www\.w3\.org/2001/XMLSchema#>")
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -88,8 +107,9 @@ def _read_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
+_SMALL_FILE = 1 << 20  # bytes; smaller files are checked before loading, not alongside
 _OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG"}
-_MAYBE_SERVICE = re.compile(r"\b(?:SERVICE|FROM)\b", re.IGNORECASE)
+_MAYBE_SERVICE = _Pattern(r"\b(?:SERVICE|FROM)\b", re.IGNORECASE)
 
 
 class NeedsReference(Exception):
@@ -98,7 +118,7 @@ class NeedsReference(Exception):
 
 # SPARQL tokens that may contain text looking like a variable (long and short strings, IRIs,
 # comments), and variables.
-_TOKENS = re.compile(
+_TOKENS = _Pattern(
     r"(?P<skip>'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'(?:[^'\\\n]|\\.)*'"
@@ -119,7 +139,8 @@ def substitute(sparql: str, values: dict[str, str]) -> str:
             return values[var[1:]]
         return m.group(0)
 
-    return _TOKENS.sub(repl, sparql)
+    result: str = _TOKENS.sub(repl, sparql)
+    return result
 
 
 class PerformanceWarning(UserWarning):
@@ -207,7 +228,7 @@ def to_oxigraph(term: Node) -> Any:
     raise TypeError(f"cannot convert {term!r}")
 
 
-_BNODE_OK = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_BNODE_OK = _Pattern(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
 def _bnode_id(label: str) -> str:
@@ -247,7 +268,7 @@ def _scan_exact(data: bytes, fmt: Any, base: str, verdict: list[bool]) -> None:
 
     literal = ox.Literal
     kept = _literal_kept
-    canonical = _CANONICAL
+    canonical = {k: (v.compiled if v is not None else None) for k, v in _CANONICAL.items()}
     try:
         for quad in ox.parse(data, fmt, base_iri=base):
             o = quad.object
@@ -380,36 +401,56 @@ class OxigraphPolicyGraph(PolicyGraph):
         if fast and b"XMLSchema#" in data:
             fast = data.count(b"XMLSchema#") == len(_XSD_PREFIX_DECL.findall(data))
         if fast:
-            base = file.resolve().as_uri()
-            rdf_format = getattr(ox.RdfFormat, ox_format or "TURTLE")
-            verdict: list[bool] = []
-            scratch = ox.Store()
-            checker = threading.Thread(target=_scan_exact, args=(data, rdf_format, base, verdict))
-            checker.start()
-            try:
-                scratch.load(data, rdf_format, base_iri=base)
-            except Exception:
-                checker.join()
-                # The reference loader names the file, line and column; if rdflib accepts
-                # what Oxigraph does not, the file is read through rdflib below.
-                load_into(new_dataset(), file)
-                fast = False
-            else:
-                checker.join()
-                fast = verdict == [True]
-            if fast:
-                # Merge the smaller store into the larger one (Python iterates the smaller).
-                if len(self._ox) > len(scratch):
-                    self._ox.extend(scratch)
-                else:
-                    scratch.extend(self._ox)
-                    self._ox = scratch
+            fast = self._load_fast(file, data, getattr(ox.RdfFormat, ox_format or "TURTLE"))
         del data
         if not fast:
             staging = new_dataset()
             load_into(staging, file)
             self._add_dataset(staging)
         self._changed()
+
+    def _load_fast(self, file: Path, data: bytes, rdf_format: Any) -> bool:
+        """Load ``data`` with Oxigraph if every literal in it survives unchanged; False when
+        the file must go through the exact (rdflib) path instead."""
+        import pyoxigraph as ox
+
+        from .loading import load_into, new_dataset
+
+        base = file.resolve().as_uri()
+        verdict: list[bool] = []
+        if len(data) < _SMALL_FILE:
+            # Small file: check first, then load straight into the store.
+            _scan_exact(data, rdf_format, base, verdict)
+            if verdict != [True]:
+                return False
+            try:
+                self._ox.load(data, rdf_format, base_iri=base)
+            except Exception:
+                load_into(new_dataset(), file)  # the reference's ParseError, if any
+                return False
+            return True
+        # Large file: check in a second thread while Oxigraph loads into a scratch store.
+        scratch = ox.Store()
+        checker = threading.Thread(target=_scan_exact, args=(data, rdf_format, base, verdict))
+        checker.start()
+        try:
+            scratch.load(data, rdf_format, base_iri=base)
+        except Exception:
+            checker.join()
+            # The reference loader names the file, line and column; if rdflib accepts what
+            # Oxigraph does not, the caller reads the file through rdflib.
+            load_into(new_dataset(), file)
+            return False
+        checker.join()
+        if verdict != [True]:
+            return False
+        # Merge the smaller store into the larger one (Python iterates the smaller).
+        if len(self._ox) > len(scratch):
+            self._ox.extend(scratch)
+        else:
+            scratch.extend(self._ox)
+            self._ox = scratch
+        return True
 
     def _changed(self) -> None:
         self._dataset = None
