@@ -55,6 +55,12 @@ def common(formats: tuple[str, ...] = ("text", "json")) -> Callable[[F], F]:
 
             try:
                 code = func(*args, **kwargs)
+            except BrokenPipeError:
+                import os
+
+                # The reader went away (``policygraph trace --all | head``): not an error.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                sys.exit(EXIT_OK)
             except (PolicyGraphError, OSError, _Fail) as exc:
                 if debug:
                     raise

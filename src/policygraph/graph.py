@@ -114,9 +114,8 @@ class PolicyGraph:
         names = {shorten(c): c for c in candidates}
         names.update({local_name(c): c for c in candidates})
         close = difflib.get_close_matches(ref, list(names), n=5, cutoff=0.5)
-        raise UnknownResourceError(
-            f"no resource {ref!r}", [shorten(names[c]) for c in dict.fromkeys(close)]
-        )
+        suggestions = dict.fromkeys(shorten(names[c]) for c in close)
+        raise UnknownResourceError(f"no resource {ref!r}", list(suggestions))
 
     def _subjects(self) -> set[str]:
         return {str(s) for s in self.graph.subjects() if isinstance(s, URIRef)}

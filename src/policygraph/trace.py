@@ -156,12 +156,18 @@ def render_text(trace: EvidenceTrace) -> str:
         edge, pad = stack.pop()
         target = nodes.get(edge.target)
         basis = edge.basis or "basis missing"
-        tail = f" ({edge.rationale})" if edge.rationale else ""
         lines.append(
-            f"{pad}└─ {local_name(edge.predicate)} [{basis}]{tail} -> "
+            f"{pad}└─ {local_name(edge.predicate)} [{basis}] -> "
             f"{shorten(edge.target)} ({target.type if target else '?'})"
         )
         inner = pad + "     "
+        if edge.anchor is not None:
+            lines.append(
+                f"{inner}stated at {_short_doc(edge.anchor)} "
+                f"[{edge.anchor.start}, {edge.anchor.end})"
+            )
+        if edge.rationale:
+            lines.append(f"{inner}curator's reason: {edge.rationale}")
         if edge.target in printed:
             lines.append(inner + "(shown above)")
             continue
