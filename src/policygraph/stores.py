@@ -261,6 +261,46 @@ def _literal_kept(value: str, datatype: str) -> bool:
 
 # ----------------------------------------------------------------------------- loading
 
+# Every bare number (a numeric literal written without quotes) and every typed literal's
+# datatype, for the quick check below.
+_BARE_NUMBER = _Pattern(rb"[ \t\r\n,(>][+-]?[0-9][0-9.eE+-]*")
+_TYPED = _Pattern(rb"\^\^")
+_OTHER_XSD_PREFIX = _Pattern(
+    rb"(?:@prefix|PREFIX)\s+(?!xsd:)[A-Za-z0-9_.-]*:\s*<http://www\.w3\.org/2001/XMLSchema#>"
+)
+_DATATYPE_AFTER = _Pattern(
+    rb"\s*(?:xsd:([A-Za-z]+)|<http://www\.w3\.org/2001/XMLSchema#([A-Za-z]+)>)"
+)
+
+
+def _quickly_exact(data: bytes) -> bool:
+    """True when the text surely holds no literal Oxigraph would rewrite: every bare number
+    is a canonical integer and every typed XSD literal a canonical form. False means "not
+    sure" (the full check then parses the file)."""
+    if _OTHER_XSD_PREFIX.search(data):
+        return False
+    integer = _CANONICAL[XSD + "integer"].compiled  # type: ignore[union-attr]
+    for token in _BARE_NUMBER.findall(data):
+        if not integer.fullmatch(token[1:].decode("ascii", "replace")):
+            return False
+    for match in _TYPED.finditer(data):
+        at = match.start()
+        if data[at - 1 : at] != b'"' or data[at - 2 : at - 1] in (b'"', b"\\"):
+            return False
+        opening = data.rfind(b'"', 0, at - 1)
+        lexical = data[opening + 1 : at - 1]
+        if opening < 0 or b"\\" in lexical or b"\n" in lexical or len(lexical) > 64:
+            return False
+        found = _DATATYPE_AFTER.match(data, at + 2)
+        if found is None:
+            if data[at + 2 : at + 3] == b"<" or re.match(rb"\s*[A-Za-z0-9_.-]*:", data[at + 2 :]):
+                continue  # another vocabulary's datatype: Oxigraph keeps it as written
+            return False
+        local = (found.group(1) or found.group(2)).decode("ascii")
+        if not _literal_kept(lexical.decode("utf-8", "replace"), XSD + local):
+            return False
+    return True
+
 
 def _scan_exact(data: bytes, fmt: Any, base: str, verdict: list[bool]) -> None:
     """Parse ``data`` once more and record whether Oxigraph keeps every literal unchanged."""
@@ -398,8 +438,8 @@ class OxigraphPolicyGraph(PolicyGraph):
         # Once the side table is in use, every later file goes through it too, so that a
         # literal written both ways ("1" and "01") keeps both.
         fast = ox_format is not None and not self._exact and not _TEXT_SUSPECTS.search(data)
-        if fast and b"XMLSchema#" in data:
-            fast = data.count(b"XMLSchema#") == len(_XSD_PREFIX_DECL.findall(data))
+        if fast and _OTHER_XSD_PREFIX.search(data):
+            fast = False  # another name for XSD could hide an explicit ^^xsd:string
         if fast:
             fast = self._load_fast(file, data, getattr(ox.RdfFormat, ox_format or "TURTLE"))
         del data
@@ -418,6 +458,14 @@ class OxigraphPolicyGraph(PolicyGraph):
 
         base = file.resolve().as_uri()
         verdict: list[bool] = []
+        if _quickly_exact(data):
+            verdict.append(True)  # no literal to check: load straight into the store
+            try:
+                self._ox.load(data, rdf_format, base_iri=base)
+            except Exception:  # loads are transactional: nothing was added
+                load_into(new_dataset(), file)  # the reference's ParseError, if any
+                return False
+            return True
         if len(data) < _SMALL_FILE:
             # Small file: check first, then load straight into the store.
             _scan_exact(data, rdf_format, base, verdict)
