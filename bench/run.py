@@ -516,6 +516,32 @@ def startup(bench: Bench) -> None:
     )
 
 
+def markdown(path: Path) -> str:
+    """The results file as a Markdown table (for the README), with the machine."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    m = document["machine"]
+    lines = [
+        f"Machine: {m.get('cpu', m.get('processor'))}, {m['cpu_count']} cores, "
+        f"Python {m['python']}, {m['platform']}; rdflib {m['rdflib']}, pyshacl "
+        f"{m['pyshacl']}, pyoxigraph {m['pyoxigraph']}; policygraph store: {document['store']}.",
+        "",
+        "| operation | size | policygraph | baseline | ratio | target | met |",
+        "|---|---:|---:|---:|---:|---|---|",
+    ]
+    for row in sorted(document["rows"], key=lambda r: r["size"] or 10**9):
+        ratio = f"{row['ratio']:.1f}x" if row["ratio"] else "-"
+        met = {True: "yes", False: "**no**", None: "-"}[row["met"]]
+        size = f"{row['size']:,}" if row["size"] else "bundled"
+        mine = fmt_value(row["policygraph"], row["unit"])
+        base = fmt_value(row["baseline"], row["unit"])
+        note = f" ({row['note']})" if row.get("note") else ""
+        lines.append(
+            f"| {row['operation']}{note} | {size} | {mine} | {base} | {ratio} | "
+            f"{row['target']} | {met} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000", help="corpus sizes in triples")
@@ -540,7 +566,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--output", default=str(HERE / "results.json"))
     parser.add_argument("--keep", help="write the corpora to this folder and keep them")
+    parser.add_argument(
+        "--append",
+        action="store_true",
+        help="merge into the existing results file (rows of other sizes are kept)",
+    )
+    parser.add_argument("--no-startup", action="store_true", help="skip the startup row")
+    parser.add_argument("--markdown", metavar="RESULTS", help="print RESULTS as Markdown, exit")
     args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown(Path(args.markdown)), end="")
+        return 0
     if args.store != "default":
         try:
             pg.load(bundled_data=False, store=args.store)
@@ -573,7 +609,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             bench_size(bench, path, size, corpus)
             peak_memory(bench, path, size)
-        startup(bench)
+        if not args.no_startup:
+            startup(bench)
     elapsed = time.perf_counter() - started
     print(f"\n{len(bench.rows)} rows in {elapsed:.0f} s")
     if bench.mismatches:
@@ -584,17 +621,30 @@ def main(argv: list[str] | None = None) -> int:
         print("!" * 78)
     else:
         print("all results equal to the baselines'")
-    document = {
+    document: dict[str, Any] = {
         "machine": info,
         "store": args.store,
-        "repeat": args.repeat,
-        "seed": args.seed,
-        "elapsed_seconds": round(elapsed, 1),
+        "run": {
+            "sizes": sizes,
+            "repeat": args.repeat,
+            "seed": args.seed,
+            "skip_slow": args.skip_slow,
+            "elapsed_seconds": round(elapsed, 1),
+        },
         "rows": bench.rows,
         "mismatches": bench.mismatches,
     }
-    Path(args.output).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.output}")
+    output = Path(args.output)
+    if args.append and output.is_file():
+        # Keep the earlier run's rows for the sizes (and the startup row) not measured now.
+        earlier = json.loads(output.read_text(encoding="utf-8"))
+        measured = {row["size"] for row in bench.rows}
+        kept = [row for row in earlier.get("rows", []) if row["size"] not in measured]
+        document["rows"] = kept + bench.rows
+        document["runs"] = [*earlier.get("runs", [earlier.get("run", {})]), document.pop("run")]
+        document["mismatches"] = earlier.get("mismatches", []) + bench.mismatches
+    output.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {output}")
     return 1 if bench.mismatches else 0
 
 
