@@ -519,3 +519,37 @@ def test_bundled_data_is_the_same_on_both_stores() -> None:
         report = validate_store(fast, None)
         assert report is not None
         assert _comparable(report) == _comparable(ref.validate())
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        (
+            "alias.ttl",
+            "@prefix x: <http://www.w3.org/2001/XMLSchema#> .\n"
+            '<https://example.org/a> <https://example.org/p> "t"^^x:string, "01"^^x:integer .\n',
+        ),
+        (
+            "typed.nt",
+            '<https://example.org/a> <https://example.org/p> "01"^^'
+            "<http://www.w3.org/2001/XMLSchema#integer> .\n"
+            '<https://example.org/a> <https://example.org/p> "t"^^'
+            "<http://www.w3.org/2001/XMLSchema#string> .\n",
+        ),
+        (
+            "tight.ttl",
+            '<https://example.org/a> <https://example.org/p>01,+2,(3.0 "x"@En) .\n',
+        ),
+        ("plain.ttl", '<https://example.org/a> <https://example.org/p> 7, "007", "a 01 b" .\n'),
+    ],
+)
+def test_literal_checks_catch_every_spelling(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    ref = pg.load(path, bundled_data=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PerformanceWarning)
+        fast = pg.load(path, bundled_data=False, store="oxigraph")
+        for fmt in ("nt", "turtle"):
+            assert fast.serialize(fmt) == ref.serialize(fmt)
+        assert len(fast) == len(ref)
