@@ -130,6 +130,24 @@ _OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig
 _MAYBE_SERVICE = _Pattern(r"\b(?:SERVICE|FROM)\b", re.IGNORECASE)
 
 
+class _Unrepresentable(Exception):
+    """A term rdflib accepts and Oxigraph does not."""
+
+
+def _merge_into(dataset: Dataset, staging: Dataset) -> None:
+    from rdflib import Graph
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    from .loading import default_graph
+
+    for s, p, o, g in staging.quads((None, None, None, None)):
+        name = g.identifier if isinstance(g, Graph) else g
+        if name is None or name == DATASET_DEFAULT_GRAPH_ID:
+            default_graph(dataset).add((s, p, o))
+        else:
+            dataset.graph(name).add((s, p, o))
+
+
 class NeedsReference(Exception):
     """Raised by a fast path that cannot answer exactly; the reference path then runs."""
 
@@ -366,13 +384,20 @@ class OxigraphPolicyGraph(PolicyGraph):
         self._dataset: Dataset | None = None
         self._dataset_len = -1
         self._index: Any = None
+        self._fast_index: Any = None
         self._warned = False
+        # Detached: the graph holds a term Oxigraph refuses (an IRI rdflib accepts and
+        # Oxigraph does not, say), so the rdflib dataset is the graph and every operation
+        # takes the reference path.
+        self._detached = False
         if dataset is not None:
-            self._add_dataset(dataset)
+            self.graph = dataset
 
     # -------------------------------------------------------------- the rdflib view
     @property  # type: ignore[override]
     def graph(self) -> Dataset:
+        if self._detached and self._dataset is not None:
+            return self._dataset
         if self._dataset is None:
             self._dataset = self._materialise()
             self._dataset_len = len(self._dataset)
@@ -382,10 +407,25 @@ class OxigraphPolicyGraph(PolicyGraph):
     def graph(self, dataset: Dataset) -> None:
         self._ox.clear()
         self._exact = {}
-        self._add_dataset(dataset)
+        self._detached = False
+        self._index = self._fast_index = None
+        try:
+            self._add_dataset(dataset)
+        except _Unrepresentable as exc:
+            self._ox.clear()
+            self._exact = {}
+            self._detach(dataset, str(exc))
+            return
         self._dataset = dataset
         self._dataset_len = len(dataset)
-        self._index = None
+
+    def _detach(self, dataset: Dataset, why: str) -> None:
+        """Make ``dataset`` the graph, for good: every operation takes the reference path."""
+        self._dataset = dataset
+        self._dataset_len = len(dataset)
+        self._detached = True
+        self._index = self._fast_index = None
+        self._fallback("everything", why)
 
     def _materialise(self) -> Dataset:
         from rdflib import Graph
@@ -428,6 +468,8 @@ class OxigraphPolicyGraph(PolicyGraph):
 
     def _sync(self) -> None:
         """Rebuild the store when a caller changed ``graph`` directly."""
+        if self._detached:
+            return
         if self._dataset is not None and len(self._dataset) != self._dataset_len:
             self.graph = self._dataset
 
@@ -435,7 +477,7 @@ class OxigraphPolicyGraph(PolicyGraph):
     def exact_mode(self) -> bool:
         """True when some literal is kept in the side table (queries then run on rdflib)."""
         self._sync()
-        return bool(self._exact)
+        return self._detached or bool(self._exact)
 
     def _fallback(self, what: str, why: str | None = None) -> None:
         if not self._warned or why is not None:
@@ -458,6 +500,11 @@ class OxigraphPolicyGraph(PolicyGraph):
 
         self._sync()
         file = Path(path)
+        if self._detached and self._dataset is not None:
+            load_into(self._dataset, file)
+            self._dataset_len = len(self._dataset)
+            self._index = None
+            return
         fmt = format_for(file)
         ox_format = _OX_FORMATS.get(fmt)
         data = _read_bytes(file)  # bytes: the text is never held twice (Oxigraph checks UTF-8)
@@ -478,7 +525,13 @@ class OxigraphPolicyGraph(PolicyGraph):
         if not fast:
             staging = new_dataset()
             load_into(staging, file)
-            self._add_dataset(staging)
+            try:
+                self._add_dataset(staging)
+            except _Unrepresentable as exc:
+                merged = self.graph
+                _merge_into(merged, staging)
+                self._detach(merged, str(exc))
+                return
         self._changed()
 
     def _load_path(self, file: Path, rdf_format: Any) -> bool:
@@ -538,7 +591,7 @@ class OxigraphPolicyGraph(PolicyGraph):
     def _changed(self) -> None:
         self._dataset = None
         self._dataset_len = -1
-        self._index = None
+        self._index = self._fast_index = None
 
     def _add_dataset(self, dataset: Dataset) -> None:
         """Add rdflib quads, keeping literals Oxigraph would rewrite in the side table."""
@@ -550,12 +603,17 @@ class OxigraphPolicyGraph(PolicyGraph):
         typed: list[tuple[Any, Node]] = []
         for s, p, o, g in dataset.quads((None, None, None, None)):
             name = g.identifier if isinstance(g, Graph) else g
-            graph = (
-                ox.DefaultGraph()
-                if name is None or name == DATASET_DEFAULT_GRAPH_ID
-                else to_oxigraph(name)
-            )
-            quad = ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)
+            try:
+                graph = (
+                    ox.DefaultGraph()
+                    if name is None or name == DATASET_DEFAULT_GRAPH_ID
+                    else to_oxigraph(name)
+                )
+                quad = ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)
+            except (ValueError, TypeError) as exc:
+                raise _Unrepresentable(
+                    f"Oxigraph cannot hold a term of this graph ({exc})"
+                ) from exc
             quads.append(quad)
             if isinstance(o, Literal) and (o.language or o.datatype is not None):
                 typed.append((quad, o))
@@ -598,6 +656,8 @@ class OxigraphPolicyGraph(PolicyGraph):
 
     # -------------------------------------------------------------- size and views
     def __len__(self) -> int:
+        if self._detached and self._dataset is not None:
+            return len(self._dataset)
         if self._dataset is not None:
             self._sync()
             return len(self._dataset)
@@ -608,9 +668,9 @@ class OxigraphPolicyGraph(PolicyGraph):
 
     def invalidate(self) -> None:
         """Drop cached indexes; after changing ``graph`` directly, rebuild the store."""
-        if self._dataset is not None:
+        if self._dataset is not None and not self._detached:
             self.graph = self._dataset
-        self._index = None
+        self._index = self._fast_index = None
 
     # -------------------------------------------------------------- query
     def query(self, sparql: str, *, allow_service: bool = False, **bindings: Any) -> QueryResult:
@@ -630,15 +690,14 @@ class OxigraphPolicyGraph(PolicyGraph):
 
     # -------------------------------------------------------------- traces
     def _evidence(self) -> Any:
-        self._sync()
-        if self._exact:
+        if self.exact_mode:
             self._fallback("trace")
             return super()._evidence()
-        if self._index is None:
+        if self._fast_index is None:
             from .fasttrace import OxigraphEvidenceIndex
 
-            self._index = OxigraphEvidenceIndex(self._ox)
-        return self._index
+            self._fast_index = OxigraphEvidenceIndex(self._ox)
+        return self._fast_index
 
     def recommendations(self) -> list[str]:
         from .namespaces import PG
@@ -659,7 +718,7 @@ class OxigraphPolicyGraph(PolicyGraph):
     def _subjects(self) -> set[str]:
         import pyoxigraph as ox
 
-        if self._exact:
+        if self.exact_mode:
             return super()._subjects()
         rows: Any = self._ox.query(
             "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }",
