@@ -541,6 +541,10 @@ def test_bundled_data_is_the_same_on_both_stores() -> None:
             '<https://example.org/a> <https://example.org/p>01,+2,(3.0 "x"@En) .\n',
         ),
         ("plain.ttl", '<https://example.org/a> <https://example.org/p> 7, "007", "a 01 b" .\n'),
+        (
+            "separators.nt",
+            '<https://example.org/a> <https://example.org/p> "x\u2028y\x85z\x0bw\x1c" .\n',
+        ),
     ],
 )
 def test_literal_checks_catch_every_spelling(tmp_path: Path, name: str, text: str) -> None:

@@ -102,7 +102,7 @@ def _lines(store: Any, ox: Any) -> list[str] | None:
         text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode("utf-8")
         if "_:" in text and _has_blank_nodes(store):
             return None
-        lines += text.splitlines()
+        lines += text.split("\n")[:-1]  # not splitlines(): literals may hold U+2028 etc.
     return lines
 
 
