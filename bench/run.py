@@ -324,7 +324,7 @@ def bench_size(bench: Bench, corpus_path: Path, size: int, info: Any) -> None:
     # -- validate
     shapes = _resources.shapes_file()
     if shapes.is_file():
-        bench_validate(bench, graph, ref, shapes, size, [*ontology, corpus_path])
+        bench_validate(bench, graph, ref, shapes, size, [*ontology, corpus_path], info)
 
     # -- export
     t_b, _ = timed(lambda: ref.serialize(format="turtle"), repeat)
@@ -368,7 +368,13 @@ def _result_key(r: dict[str, Any]) -> tuple[str, ...]:
 
 
 def bench_validate(
-    bench: Bench, graph: Any, ref: Any, shapes: Path, size: int, files: list[Path]
+    bench: Bench,
+    graph: Any,
+    ref: Any,
+    shapes: Path,
+    size: int,
+    files: list[Path],
+    corpus: Any,
 ) -> None:
     import pyshacl
     import rdflib
@@ -376,6 +382,14 @@ def bench_validate(
     args = bench.args
     t_m, report = timed(lambda: graph.validate(), args.repeat)
     mine = sorted(_result_key(r.to_dict()) for r in report.results)
+    found = {(r.shape, r.severity, r.focus) for r in report.results}
+    bench.check(
+        "validation finds exactly the corpus's deliberate defects",
+        size,
+        found == corpus.expected_results,
+        f"missing {sorted(corpus.expected_results - found)[:3]} "
+        f"unexpected {sorted(found - corpus.expected_results)[:3]}",
+    )
     base: float | None = None
     note = ""
     if not args.skip_slow or size <= 10_000:
