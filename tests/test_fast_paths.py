@@ -557,3 +557,32 @@ def test_literal_checks_catch_every_spelling(tmp_path: Path, name: str, text: st
         for fmt in ("nt", "turtle"):
             assert fast.serialize(fmt) == ref.serialize(fmt)
         assert len(fast) == len(ref)
+
+
+SHAPE_SUITE = sorted((Path(__file__).parent / "shapes").glob("*/*.ttl"))
+
+
+@pytest.mark.parametrize("path", SHAPE_SUITE, ids=lambda p: f"{p.parent.name}-{p.stem}")
+def test_fast_validation_agrees_on_the_shape_suite(path: Path) -> None:
+    """Every valid and invalid example of tests/shapes: the fast validator's report is the
+    reference's (pySHACL on the whole graph), result for result."""
+    from policygraph.fastshacl import validate_store
+
+    ref = pg.load(path, bundled_data=False).validate()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PerformanceWarning)
+        fast = pg.load(path, bundled_data=False, store="oxigraph")
+        report = validate_store(fast, None) if not fast.exact_mode else fast.validate()
+    assert report is not None
+    assert _comparable(report) == _comparable(ref)
+    assert report.conforms == ref.conforms
+
+
+def test_the_shape_suite_mostly_takes_the_fast_path() -> None:
+    from policygraph.fastshacl import validate_store
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PerformanceWarning)
+        graphs = [pg.load(p, bundled_data=False, store="oxigraph") for p in SHAPE_SUITE]
+    fast = [g for g in graphs if not g.exact_mode and validate_store(g, None) is not None]
+    assert len(fast) >= len(SHAPE_SUITE) * 0.8, f"{len(fast)} of {len(SHAPE_SUITE)}"

@@ -95,6 +95,21 @@ class SparqlCheck:
         )
 
 
+@dataclass(frozen=True)
+class NestedCheck:
+    """A constraint evaluating nested shapes on the value nodes of property shape ``shape``."""
+
+    shape: Any
+    query: str
+
+
+_NESTED = {"or", "and", "not", "xone", "node", "qualifiedValueShape"}
+_NESTED_COMPONENTS = {
+    SH + n + "ConstraintComponent"
+    for n in ("Or", "And", "Not", "Xone", "Node", "QualifiedMinCount", "QualifiedMaxCount")
+}
+_WRAPPER = "urn:x-policygraph:fastshacl:wrapper:"
+
 _TARGETS_HEAD = "{ SELECT DISTINCT ?this WHERE { "
 
 
@@ -238,7 +253,7 @@ class _Translator:
         raise Unsupported("complex property paths")
 
     # -------------------------------------------------------------- constraints
-    def queries(self, root: Node) -> Iterable[str | SparqlCheck]:
+    def queries(self, root: Node) -> Iterable[str | SparqlCheck | NestedCheck]:
         """Queries returning candidate ?this for the root shape ``root`` and the property
         shapes under it."""
         if self.deactivated(root):
@@ -257,7 +272,7 @@ class _Translator:
 
     def _shape_queries(
         self, shape: Node, targets: str, path: str | None
-    ) -> Iterable[str | SparqlCheck]:
+    ) -> Iterable[str | SparqlCheck | NestedCheck]:
         value = f"?this {path} ?v ." if path else "BIND(?this AS ?v)"
         handled = set()
         for name in sorted({str(p) for p in self.g.predicates(shape, None)}):
@@ -279,14 +294,21 @@ class _Translator:
 
     def _constraint(
         self, shape: Node, local: str, targets: str, path: str | None, value: str
-    ) -> Iterable[str]:
+    ) -> Iterable[str | NestedCheck]:
         try:
             queries = list(self._constraint_queries(shape, local, targets, path, value))
         except Unsupported:
             # sh:node with property shapes, sh:not, sh:xone, sh:closed, ...: every target is
             # a candidate and pySHACL decides.
             queries = [f"SELECT ?this WHERE {{ {targets} }}"]
-        yield from queries
+        if local in _NESTED:
+            # pySHACL's focus_nodes mode skips the nested shapes these evaluate on value
+            # nodes, so their candidates are judged by a full run of just this shape.
+            if path is None:
+                raise Unsupported(f"sh:{local} on a node shape")
+            yield from (NestedCheck(shape, q) for q in queries)
+        else:
+            yield from queries
 
     def _constraint_queries(
         self, shape: Node, local: str, targets: str, path: str | None, value: str
@@ -485,10 +507,10 @@ def _shapes_graph(shapes: Path | None) -> Graph:
     return graph
 
 
-_COMPILED: dict[tuple[str, int, int], list[str | SparqlCheck] | Unsupported] = {}
+_COMPILED: dict[tuple[str, int, int], list[str | SparqlCheck | NestedCheck] | Unsupported] = {}
 
 
-def compiled_checks(shapes: Path | None) -> list[str | SparqlCheck]:
+def compiled_checks(shapes: Path | None) -> list[str | SparqlCheck | NestedCheck]:
     """The translated checks of a shapes file, translated once per version of the file;
     raises Unsupported."""
     from . import _resources
@@ -518,13 +540,20 @@ def _run(store: Any, query: str, **options: Any) -> Any:
         raise Unsupported(f"Oxigraph could not run a translated query: {exc}") from exc
 
 
-def candidate_focus_nodes(store: Any, shapes: Path | None) -> set[Any]:
-    """Every focus node that may violate a shape (Oxigraph terms); raises Unsupported."""
+def candidate_focus_nodes(store: Any, shapes: Path | None) -> tuple[set[Any], set[Any]]:
+    """Every focus node that may violate a shape (Oxigraph terms), and the (focus, property
+    shape) pairs whose nested shapes need a full run; raises Unsupported."""
     found: set[Any] = set()
+    nested: set[Any] = set()
     for check in compiled_checks(shapes):
-        query = check.whole_graph() if isinstance(check, SparqlCheck) else check
-        found.update(row[0] for row in _run(store, query))
-    return found
+        if isinstance(check, NestedCheck):
+            rows = {row[0] for row in _run(store, check.query)}
+            nested |= {(row, check.shape) for row in rows}
+        else:
+            query = check.whole_graph() if isinstance(check, SparqlCheck) else check
+            rows = {row[0] for row in _run(store, query)}
+        found |= rows
+    return found, nested
 
 
 def _candidates_among(store: Any, shapes: Path | None, wanted: list[str]) -> set[str]:
@@ -545,11 +574,14 @@ def _candidates_among(store: Any, shapes: Path | None, wanted: list[str]) -> set
                 if any(True for _ in rows):
                     found.add(node)
         else:
-            found.update(row[0].value for row in _run(store, _restricted(check, wanted)))
+            query = check.query if isinstance(check, NestedCheck) else check
+            found.update(row[0].value for row in _run(store, _restricted(query, wanted)))
     return found & set(wanted)
 
 
-def _pyshacl(data: Graph, shapes: Graph, focus: list[Any] | None) -> ValidationReport:
+def _pyshacl(
+    data: Graph, shapes: Graph, focus: list[Any] | None, use_shapes: list[Any] | None = None
+) -> ValidationReport:
     import pyshacl
 
     from .validation import read_report
@@ -563,6 +595,7 @@ def _pyshacl(data: Graph, shapes: Graph, focus: list[Any] | None) -> ValidationR
         do_owl_imports=False,
         inplace=True,  # ``data`` is our own copy
         focus_nodes=focus,
+        use_shapes=use_shapes,
     )
     return read_report(results)
 
@@ -591,7 +624,7 @@ def validate_store(pgraph: Any, shapes: Path | None) -> ValidationReport | None:
     from rdflib import URIRef
 
     try:
-        candidates = candidate_focus_nodes(pgraph.oxigraph, shapes)
+        candidates, nested = candidate_focus_nodes(pgraph.oxigraph, shapes)
     except Unsupported:
         return None
     if not candidates:
@@ -599,7 +632,76 @@ def validate_store(pgraph: Any, shapes: Path | None) -> ValidationReport | None:
     if any(not isinstance(c, ox.NamedNode) for c in candidates):
         return None
     focus = sorted(URIRef(c.value) for c in candidates)
-    return _pyshacl(_data_copy(pgraph), _shapes_graph(shapes), focus)
+    data = _data_copy(pgraph)
+    report = _pyshacl(data, _shapes_graph(shapes), focus)
+    if not nested:
+        return report
+    # pySHACL's focus_nodes mode gets nested shapes wrong (it skips value nodes that are not
+    # focus nodes): keep its other results, and judge each (focus, property shape) pair whose
+    # nested shapes may fail by a full run of just that property shape on that focus node.
+    full_shapes = _shapes_graph(shapes)
+    wrappers = _wrapped(full_shapes, nested)
+    full = _pyshacl(data, wrappers, None)
+    pairs = {(node.value, str(shape)) for node, shape in nested}
+    return _combined(
+        [r for r in report.results if r.component not in _NESTED_COMPONENTS]
+        + [
+            r
+            for r in full.results
+            if r.component in _NESTED_COMPONENTS and (r.focus, r.shape) in pairs
+        ]
+    )
+
+
+def _wrapped(shapes: Graph, nested: set[Any]) -> Graph:
+    """A shapes graph holding, for each (focus, property shape) pair, a node shape that
+    targets just that focus node with just that property shape (and everything the property
+    shape refers to), and no other shape with targets."""
+    from rdflib import BNode, Graph, URIRef
+
+    out = Graph()
+    sh = {n: URIRef(SH + n) for n in ("NodeShape", "targetNode", "property")}
+    rdf_type = URIRef(PREFIXES["rdf"] + "type")
+    targets = {URIRef(SH + n) for n in ("targetClass", "targetSubjectsOf", "targetObjectsOf")}
+    follow = {URIRef(SH + n) for n in ("node", "property", "qualifiedValueShape", "not")}
+    follow.add(URIRef(PREFIXES["rdf"] + "first"))  # members of sh:or / sh:and / sh:xone
+    seen: set[Any] = set()
+    stack = [shape for _, shape in nested]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in shapes.predicate_objects(node):
+            if p in targets or p == URIRef(SH + "targetNode"):
+                continue  # only the wrapper targets anything
+            out.add((node, p, o))
+            if isinstance(o, BNode) or (p in follow and isinstance(o, URIRef)):
+                stack.append(o)  # nested shapes, lists, and shapes they name
+    for i, (node, shape) in enumerate(sorted(nested, key=str)):
+        wrapper = URIRef(f"{_WRAPPER}{i}")
+        out.add((wrapper, rdf_type, sh["NodeShape"]))
+        out.add((wrapper, sh["targetNode"], URIRef(node.value)))
+        out.add((wrapper, sh["property"], shape))
+    return out
+
+
+def _combined(results: list[Any]) -> ValidationReport:
+    """One report from results of several runs, ordered as ``read_report`` orders them."""
+    from .validation import _SEVERITY_ORDER, ValidationReport
+
+    unique = list(dict.fromkeys(results))
+    unique.sort(
+        key=lambda r: (
+            _SEVERITY_ORDER.get(r.severity, 9),
+            r.focus,
+            r.shape,
+            r.path or "",
+            r.value or "",
+        )
+    )
+    conforms = not any(r.severity == "Violation" for r in unique)
+    return ValidationReport(conforms, tuple(unique))
 
 
 def validate_focus(
