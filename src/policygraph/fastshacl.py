@@ -556,11 +556,15 @@ def candidate_focus_nodes(store: Any, shapes: Path | None) -> tuple[set[Any], se
     return found, nested
 
 
-def _candidates_among(store: Any, shapes: Path | None, wanted: list[str]) -> set[str]:
-    """The candidates among ``wanted``; SPARQL constraints run with ``?this`` bound to each."""
+def _candidates_among(
+    store: Any, shapes: Path | None, wanted: list[str]
+) -> tuple[set[str], set[Any]]:
+    """The candidates among ``wanted`` and their nested (focus, property shape) pairs; SPARQL
+    constraints run with ``?this`` bound to each."""
     import pyoxigraph as ox
 
     found: set[str] = set()
+    nested: set[Any] = set()
     for check in compiled_checks(shapes):
         if isinstance(check, SparqlCheck):
             for node in wanted:
@@ -575,8 +579,12 @@ def _candidates_among(store: Any, shapes: Path | None, wanted: list[str]) -> set
                     found.add(node)
         else:
             query = check.query if isinstance(check, NestedCheck) else check
-            found.update(row[0].value for row in _run(store, _restricted(query, wanted)))
-    return found & set(wanted)
+            rows = {row[0].value for row in _run(store, _restricted(query, wanted))}
+            rows &= set(wanted)
+            found |= rows
+            if isinstance(check, NestedCheck):
+                nested |= {(ox.NamedNode(r), check.shape) for r in rows}
+    return found & set(wanted), nested
 
 
 def _pyshacl(
@@ -632,7 +640,13 @@ def validate_store(pgraph: Any, shapes: Path | None) -> ValidationReport | None:
     if any(not isinstance(c, ox.NamedNode) for c in candidates):
         return None
     focus = sorted(URIRef(c.value) for c in candidates)
-    data = _data_copy(pgraph)
+    return _judge(_data_copy(pgraph), shapes, focus, nested)
+
+
+def _judge(
+    data: Graph, shapes: Path | None, focus: list[Any], nested: set[Any]
+) -> ValidationReport:
+    """pySHACL's whole-graph results for the candidate focus nodes ``focus``."""
     report = _pyshacl(data, _shapes_graph(shapes), focus)
     if not nested:
         return report
@@ -707,23 +721,27 @@ def _combined(results: list[Any]) -> ValidationReport:
 def validate_focus(
     pgraph: Any, nodes: Iterable[str], shapes: Path | None = None
 ) -> ValidationReport:
-    """The results pySHACL gives for the focus nodes ``nodes`` only (its ``focus_nodes``):
-    for checking the claims a curator just changed. On the Oxigraph store the candidates are
-    found in Oxigraph and pySHACL runs only if one of ``nodes`` may violate a shape."""
-    from rdflib import Graph, URIRef
+    """The results whole-graph validation gives for the focus nodes ``nodes``: for checking
+    the claims a curator just changed. On the Oxigraph store the candidates among ``nodes``
+    are found in Oxigraph and pySHACL runs only if one of them may violate a shape; elsewhere
+    the reference validates the whole graph and keeps the results for ``nodes``."""
+    from rdflib import URIRef
+
+    from .validation import validate_graph
 
     wanted = sorted({str(n) for n in nodes})
     store = getattr(pgraph, "oxigraph", None)
     if store is not None and not pgraph.exact_mode:
         try:
-            candidates = _candidates_among(store, shapes, wanted)
+            candidates, nested = _candidates_among(store, shapes, wanted)
         except Unsupported:
-            candidates = set(wanted)
-        if not candidates:
-            return _empty_report()
-        focus = [URIRef(c) for c in sorted(candidates)]
-        return _pyshacl(_data_copy(pgraph), _shapes_graph(shapes), focus)
-    copy = Graph()
-    for triple in pgraph.graph.triples((None, None, None)):
-        copy.add(triple)
-    return _pyshacl(copy, _shapes_graph(shapes), [URIRef(n) for n in wanted])
+            candidates, nested = set(), None
+        if nested is not None:
+            if not candidates:
+                return _empty_report()
+            focus = [URIRef(c) for c in sorted(candidates)]
+            return _judge(_data_copy(pgraph), shapes, focus, nested)
+    from . import _resources
+
+    report = validate_graph(pgraph.graph, shapes or _resources.shapes_file())
+    return _combined([r for r in report.results if r.focus in set(wanted)])
