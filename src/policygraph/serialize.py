@@ -23,11 +23,10 @@ from .namespaces import PREFIXES, RDF_TYPE
 __all__ = ["WRITERS", "canonical_quads", "serialize"]
 
 XSD = PREFIXES["xsd"]
-XSD_STRING = XSD + "string"
 Quad = tuple[Node, Node, Node, "Node | None"]
 
 _PN_LOCAL = re.compile(r"^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?$")
-_INTEGER = re.compile(r"^-?(?:0|[1-9][0-9]*)$")
+_INTEGER = re.compile(r"^(?:0|-?[1-9][0-9]*)$")  # not "-0": rdflib reads that back as 0
 _DECIMAL = re.compile(r"^-?(?:0|[1-9][0-9]*)\.(?:0|[0-9]*[1-9])$")
 _IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
 _MAX_INLINE_DEPTH = 32
@@ -155,9 +154,7 @@ class _TermWriter:
         if lit.language:
             return f'"{_escape_string(lex)}"@{lit.language}'
         dt = str(lit.datatype) if lit.datatype else None
-        if dt is None or dt == XSD_STRING and not self.prefixes:
-            return f'"{_escape_string(lex)}"'
-        if dt == XSD_STRING:
+        if dt is None:
             return f'"{_escape_string(lex)}"'
         if self.prefixes:  # Turtle-family shorthands that rdflib reads back exactly
             if dt == XSD + "integer" and _INTEGER.match(lex):
@@ -320,7 +317,7 @@ def _write_jsonld(quads: list[Quad], prefixes: dict[str, str]) -> str:
             out: dict[str, Any] = {"@value": str(term)}
             if term.language:
                 out["@language"] = term.language
-            elif term.datatype and str(term.datatype) != XSD_STRING:
+            elif term.datatype:  # an explicit xsd:string stays explicit, as rdflib keeps it
                 out["@type"] = ref(URIRef(term.datatype))
             return out
         return {"@id": ref(term)}
