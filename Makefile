@@ -30,7 +30,7 @@ typecheck: $(STAMP_TEST)
 	$(BIN)/mypy src/policygraph
 
 pytest: $(STAMP_TEST)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 test: lint typecheck pytest
 

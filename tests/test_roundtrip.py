@@ -8,24 +8,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
-from collections import Counter
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from rdflib import BNode, Dataset, Graph, Literal
+from rdflib import Dataset
 from rdflib.compare import isomorphic
 
 import policygraph as pg
 from policygraph.graph import PolicyGraph
 
+from .rdfcompare import FORMATS, QUAD_FORMATS, round_trip, union
 from .strategies import datasets
 
 SLOW = os.environ.get("POLICYGRAPH_SLOW") == "1"
 EXAMPLES = int(os.environ.get("POLICYGRAPH_HYPOTHESIS_EXAMPLES", 3000 if SLOW else 150))
-FORMATS = {"turtle": ".ttl", "nt": ".nt", "nquads": ".nq", "trig": ".trig", "jsonld": ".jsonld"}
-QUAD_FORMATS = {"nquads", "trig", "jsonld"}
 STORES = ["rdflib"]
 try:
     import pyoxigraph  # noqa: F401
@@ -33,54 +30,6 @@ try:
     STORES.append("oxigraph")
 except ImportError:  # pragma: no cover - the fast extra is optional
     pass
-
-
-def union(ds: Dataset) -> Graph:
-    out = Graph()
-    for s, p, o, _ in ds.quads((None, None, None, None)):
-        out.add((s, p, o))
-    return out
-
-
-def by_graph(ds: Dataset) -> dict[str, Graph]:
-    graphs: dict[str, Graph] = {}
-    for s, p, o, g in ds.quads((None, None, None, None)):
-        name = str(getattr(g, "identifier", g))
-        if name == "urn:x-rdflib:default":
-            name = ""
-        graphs.setdefault(name, Graph()).add((s, p, o))
-    return graphs
-
-
-def lexical_forms(graph: Graph) -> Counter[tuple[str, str, str]]:
-    return Counter(
-        (str(o), str(o.datatype or ""), (o.language or "").lower())
-        for o in graph.objects()
-        if isinstance(o, Literal)
-    )
-
-
-def round_trip(ds: Dataset, fmt: str, store: str) -> None:
-    first = PolicyGraph(ds).export(format=fmt)
-    assert first is not None
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"g{FORMATS[fmt]}"
-        path.write_text(first, encoding="utf-8")
-        back = PolicyGraph(store=store)
-        back.add_file(path)
-        again = back.export(format=fmt)
-    loaded = back.graph
-    assert isomorphic(union(ds), union(loaded)), first
-    assert lexical_forms(union(ds)) == lexical_forms(union(loaded)), first
-    if fmt in QUAD_FORMATS:
-        original, reread = by_graph(ds), by_graph(loaded)
-        assert {k for k, g in original.items() if len(g)} == {
-            k for k, g in reread.items() if len(g)
-        }
-        for name, graph in original.items():
-            if not any(isinstance(t, BNode) for triple in graph for t in triple):
-                assert isomorphic(graph, reread.get(name, Graph())), name
-    assert again == first, "a second export differs"
 
 
 @pytest.mark.parametrize("store", STORES)

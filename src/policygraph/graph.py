@@ -57,8 +57,10 @@ class PolicyGraph:
         self._index: tuple[int, EvidenceIndex] | None = None
 
     # ------------------------------------------------------------------ loading
-    def add_file(self, path: StrPath) -> None:
-        load_into(self.graph, Path(path))
+    def add_file(self, path: StrPath, *, base: str | None = None) -> None:
+        """Parse one file into the graph. Relative IRIs resolve against ``base`` (default: the
+        file's own ``file:`` URI). Raises :class:`ParseError` naming the file, line and column."""
+        load_into(self.graph, Path(path), base=base)
         self._index = None
 
     # ------------------------------------------------------------------ views

@@ -19,6 +19,7 @@ from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from .errors import ParseError
+from .syntaxcheck import check_syntax
 
 __all__ = ["FORMATS", "QUAD_FORMATS", "format_for", "load_into", "new_dataset"]
 
@@ -69,15 +70,37 @@ def format_for(path: Path) -> str:
     return fmt
 
 
+class _LexicalInteger(int):
+    """An integer token that remembers how it was written. rdflib's Turtle/TriG parser turns
+    ``01`` and ``+1`` into Python ints and writes the literal back as ``str(value)``, which would
+    lose the lexical form; this int prints as it was written."""
+
+    _text: str
+
+    def __new__(cls, text: str) -> _LexicalInteger:
+        value = super().__new__(cls, text)
+        value._text = text
+        return value
+
+    def __str__(self) -> str:
+        return self._text
+
+
 @contextlib.contextmanager
 def exact_literals() -> Iterator[None]:
-    """Keep literals' lexical forms while parsing (rdflib normalises them by default)."""
+    """Keep literals' lexical forms while parsing (rdflib normalises them by default, and its
+    Turtle parser rewrites integer shorthands such as ``01``)."""
+    from rdflib.plugins.parsers import notation3
+
     saved = rdflib.NORMALIZE_LITERALS
+    saved_integer = getattr(notation3, "long_type")  # noqa: B009
     rdflib.NORMALIZE_LITERALS = False
+    setattr(notation3, "long_type", _LexicalInteger)  # noqa: B010 - rdflib has no hook for this
     try:
         yield
     finally:
         rdflib.NORMALIZE_LITERALS = saved
+        setattr(notation3, "long_type", saved_integer)  # noqa: B010
 
 
 def read_text(path: Path) -> str:
@@ -209,6 +232,7 @@ def load_into(dataset: Dataset, path: Path, *, base: str | None = None) -> None:
     if fmt == "json-ld":
         _check_jsonld(path, text)
     public_id = base or path.resolve().as_uri()
+    check_syntax(str(path), text, fmt, public_id)
     staging: Graph
     try:
         with exact_literals():

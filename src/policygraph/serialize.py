@@ -50,9 +50,14 @@ def _quads_of(graph: Graph) -> list[Quad]:
 _ENC = "urn:x-policygraph:quad#"
 
 
-def canonical_quads(graph: Graph) -> list[Quad]:
-    """All quads of ``graph`` with blank nodes relabelled ``b0``, ``b1``, ... canonically."""
-    quads = list(dict.fromkeys(_quads_of(graph)))
+def canonical_quads(graph: Graph, union: bool = False) -> list[Quad]:
+    """All quads of ``graph`` with blank nodes relabelled ``b0``, ``b1``, ... canonically. With
+    ``union``, the graph names are dropped first (the triple formats write the union), so the
+    labels depend only on what is written and a re-read file gets the same ones."""
+    quads = _quads_of(graph)
+    if union:
+        quads = [(s, p, o, None) for s, p, o, _ in quads]
+    quads = list(dict.fromkeys(quads))
     with_bnodes = [q for q in quads if any(isinstance(t, BNode) for t in q)]
     if not with_bnodes:
         return quads
@@ -353,6 +358,7 @@ def _write_jsonld(quads: list[Quad], prefixes: dict[str, str]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+TRIPLE_FORMATS = frozenset({"turtle", "nt"})
 WRITERS: dict[str, Callable[[list[Quad], dict[str, str]], str]] = {
     "turtle": lambda q, p: _write_turtle(q, p),
     "trig": lambda q, p: _write_trig(q, p),
@@ -365,4 +371,5 @@ WRITERS: dict[str, Callable[[list[Quad], dict[str, str]], str]] = {
 def serialize(graph: Graph, fmt: str, prefixes: dict[str, str] | None = None) -> str:
     """``graph`` in format ``fmt`` (turtle, trig, nt, nquads, json-ld), deterministically."""
     writer = WRITERS[fmt]
-    return writer(canonical_quads(graph), dict(prefixes if prefixes is not None else PREFIXES))
+    quads = canonical_quads(graph, union=fmt in TRIPLE_FORMATS)
+    return writer(quads, dict(prefixes if prefixes is not None else PREFIXES))

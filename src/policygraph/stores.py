@@ -493,7 +493,7 @@ class OxigraphPolicyGraph(PolicyGraph):
             self._warned = True
 
     # -------------------------------------------------------------- loading
-    def add_file(self, path: str | PathLike[str]) -> None:
+    def add_file(self, path: str | PathLike[str], *, base: str | None = None) -> None:
         import pyoxigraph as ox
 
         from .loading import format_for, load_into, new_dataset
@@ -501,7 +501,7 @@ class OxigraphPolicyGraph(PolicyGraph):
         self._sync()
         file = Path(path)
         if self._detached and self._dataset is not None:
-            load_into(self._dataset, file)
+            load_into(self._dataset, file, base=base)
             self._dataset_len = len(self._dataset)
             self._index = None
             return
@@ -512,19 +512,20 @@ class OxigraphPolicyGraph(PolicyGraph):
         # literal written both ways ("1" and "01") keeps both.
         fast = ox_format is not None and not self._exact and not _suspect_text(data)
         rdf_format = getattr(ox.RdfFormat, ox_format or "TURTLE")
+        base = base or file.resolve().as_uri()
         if fast and _quickly_exact(data):
             # No literal to check: Oxigraph reads the file itself, straight into the store
             # (the bytes are let go first, so that the text is not held twice).
             del data
-            fast = self._load_path(file, rdf_format)
+            fast = self._load_path(file, rdf_format, base)
         elif fast:
-            fast = self._load_fast(file, data, rdf_format)
+            fast = self._load_fast(file, data, rdf_format, base)
             del data
         else:
             del data
         if not fast:
             staging = new_dataset()
-            load_into(staging, file)
+            load_into(staging, file, base=base)
             try:
                 self._add_dataset(staging)
             except _Unrepresentable as exc:
@@ -534,25 +535,24 @@ class OxigraphPolicyGraph(PolicyGraph):
                 return
         self._changed()
 
-    def _load_path(self, file: Path, rdf_format: Any) -> bool:
+    def _load_path(self, file: Path, rdf_format: Any, base: str) -> bool:
         """Load the file with Oxigraph; False when rdflib reads what Oxigraph does not."""
         from .loading import load_into, new_dataset
 
         try:
-            self._ox.load(path=str(file), format=rdf_format, base_iri=file.resolve().as_uri())
+            self._ox.load(path=str(file), format=rdf_format, base_iri=base)
         except Exception:  # loads are transactional: nothing was added
-            load_into(new_dataset(), file)  # the reference's ParseError, if any
+            load_into(new_dataset(), file, base=base)  # the reference's ParseError, if any
             return False
         return True
 
-    def _load_fast(self, file: Path, data: bytes, rdf_format: Any) -> bool:
+    def _load_fast(self, file: Path, data: bytes, rdf_format: Any, base: str) -> bool:
         """Load ``data`` with Oxigraph if every literal in it survives unchanged; False when
         the file must go through the exact (rdflib) path instead."""
         import pyoxigraph as ox
 
         from .loading import load_into, new_dataset
 
-        base = file.resolve().as_uri()
         verdict: list[bool] = []
         if len(data) < _SMALL_FILE:
             # Small file: check first, then load straight into the store.
@@ -562,7 +562,7 @@ class OxigraphPolicyGraph(PolicyGraph):
             try:
                 self._ox.load(data, rdf_format, base_iri=base)
             except Exception:
-                load_into(new_dataset(), file)  # the reference's ParseError, if any
+                load_into(new_dataset(), file, base=base)  # the reference's ParseError, if any
                 return False
             return True
         # Large file: check in a second thread while Oxigraph loads into a scratch store.
@@ -575,7 +575,7 @@ class OxigraphPolicyGraph(PolicyGraph):
             checker.join()
             # The reference loader names the file, line and column; if rdflib accepts what
             # Oxigraph does not, the caller reads the file through rdflib.
-            load_into(new_dataset(), file)
+            load_into(new_dataset(), file, base=base)
             return False
         checker.join()
         if verdict != [True]:
