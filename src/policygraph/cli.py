@@ -143,7 +143,9 @@ def query(
 ) -> int:
     """Run a read-only SPARQL query (text, or @FILE to read it from a file)."""
     if sparql.startswith("@"):
-        sparql = Path(sparql[1:]).read_text(encoding="utf-8")
+        from .loading import read_text
+
+        sparql = read_text(Path(sparql[1:]))
     bindings = dict(_binding(b) for b in binds)
     result = _load(data, no_bundled_data).query(sparql, allow_service=allow_service, **bindings)
     output = {"json": result.to_json, "csv": result.to_csv, "text": result.to_text}[fmt]()

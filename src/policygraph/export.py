@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import stat
 import tempfile
+import time
 from pathlib import Path
 
 from .errors import ExportError
 
-__all__ = ["EXPORT_FORMATS", "atomic_write", "format_for_export"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "atomic_write",
+    "format_for_export",
+    "remove_stale_temporaries",
+]
 
 # Public format name -> (serializer name, usual extension).
 EXPORT_FORMATS: dict[str, tuple[str, str]] = {
@@ -48,7 +56,12 @@ def format_for_export(fmt: str | None, path: Path | None) -> str:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename, so
-    that readers see the old file or the new one, never a half-written one."""
+    that readers see the old file or the new one, never a half-written one.
+
+    A writer that is killed outright (SIGKILL, the OOM killer, a power cut) cannot remove its
+    temporary file ``.NAME.XXXXXXXX.tmp``. A later successful write to the same ``path`` removes
+    such leftovers (see :func:`remove_stale_temporaries`); on systems without ``fcntl`` (Windows)
+    they stay until removed by hand."""
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise ExportError(f"{path}: is a directory")
@@ -56,6 +69,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise ExportError(f"{path}: cannot write here ({exc.strerror or exc})") from exc
+    # Held until the rename is done: it tells other writers' clean-up that this one is alive.
+    lock = _lock(tmp)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -75,3 +90,76 @@ def atomic_write(path: Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise ExportError(f"{path}: {exc.strerror or exc}") from exc
         raise
+    finally:
+        if lock is not None:
+            os.close(lock)
+    remove_stale_temporaries(path)
+
+
+# A temporary file left behind is only removed when nobody holds its lock and nothing has
+# written to it for this long (seconds).
+STALE_AFTER = 60.0
+
+
+def _lock(tmp: str) -> int | None:
+    """An open descriptor holding an exclusive ``flock`` on ``tmp``, or None where there are
+    no such locks (the write goes ahead either way)."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    try:
+        fd = os.open(tmp, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def temporary_name_pattern(name: str) -> re.Pattern[str]:
+    """The names :func:`atomic_write` gives its temporary files for a target called ``name``
+    (``tempfile.mkstemp``: the prefix, eight characters of ``[a-z0-9_]``, the suffix)."""
+    return re.compile(rf"\.{re.escape(name)}\.[a-z0-9_]{{8}}\.tmp")
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove the temporary files that killed writers of ``path`` left in its folder, and
+    return them. Only regular files named exactly as :func:`atomic_write` names them for this
+    target are candidates; each is removed only if its ``flock`` can be taken (every live
+    writer holds its own until it has renamed the file, and the kernel releases the lock of a
+    killed one) and it was last written more than ``STALE_AFTER`` seconds ago. Where locks are
+    unavailable nothing is removed."""
+    try:
+        import fcntl
+    except ImportError:
+        return []
+    folder = path.parent if str(path.parent) else Path(".")
+    pattern = temporary_name_pattern(path.name)
+    removed: list[Path] = []
+    try:
+        with os.scandir(folder) as entries:
+            candidates = [e.path for e in entries if pattern.fullmatch(e.name)]
+    except OSError:
+        return removed
+    for candidate in candidates:
+        try:
+            fd = os.open(candidate, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK)
+        except OSError:
+            continue
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or time.time() - info.st_mtime < STALE_AFTER:
+                continue
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if a writer holds it
+            if os.path.samestat(info, os.stat(candidate, follow_symlinks=False)):
+                os.unlink(candidate)
+                removed.append(Path(candidate))
+        except OSError:
+            continue
+        finally:
+            os.close(fd)
+    return removed

@@ -497,14 +497,10 @@ class _Translator:
 
 
 def _shapes_graph(shapes: Path | None) -> Graph:
-    from rdflib import Graph
-
     from . import _resources
+    from .loading import read_graph
 
-    path = shapes if shapes is not None else _resources.shapes_file()
-    graph = Graph()
-    graph.parse(path, format="turtle")
-    return graph
+    return read_graph(shapes if shapes is not None else _resources.shapes_file())
 
 
 _COMPILED: dict[tuple[str, int, int], list[str | SparqlCheck | NestedCheck] | Unsupported] = {}
@@ -516,7 +512,11 @@ def compiled_checks(shapes: Path | None) -> list[str | SparqlCheck | NestedCheck
     from . import _resources
 
     path = shapes if shapes is not None else _resources.shapes_file()
-    stat = path.stat()
+    try:
+        stat = path.stat()
+    except OSError:
+        _shapes_graph(path)  # raises the loader's ParseError for a missing or odd file
+        raise
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     found = _COMPILED.get(key)
     if found is None:

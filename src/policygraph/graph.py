@@ -40,6 +40,19 @@ class Gap:
         return f"{self.kind}: {shorten(self.resource)}: {self.message}"
 
 
+FileKey = tuple[int, int, int, int, "str | None"] | None
+
+
+def file_key(path: Path, base: str | None) -> FileKey:
+    """What identifies one reading of a file: the very file (device, inode, size, modification
+    time) and the base its relative IRIs resolve against; None when it cannot be told."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, base)
+
+
 class PolicyGraph:
     """A claims graph: the bundled ontology and concepts, optionally the bundled data, and the
     caller's files. ``graph`` is the underlying rdflib Dataset (its default graph is the union
@@ -55,13 +68,21 @@ class PolicyGraph:
     def __init__(self, dataset: Dataset | None = None, store: str = "rdflib") -> None:
         self.graph: Dataset = dataset if dataset is not None else new_dataset()
         self._index: tuple[int, EvidenceIndex] | None = None
+        self._files_read: set[FileKey] = set()
 
     # ------------------------------------------------------------------ loading
     def add_file(self, path: StrPath, *, base: str | None = None) -> None:
         """Parse one file into the graph. Relative IRIs resolve against ``base`` (default: the
-        file's own ``file:`` URI). Raises :class:`ParseError` naming the file, line and column."""
+        file's own ``file:`` URI). Raises :class:`ParseError` naming the file, line and column.
+        A file already read, unchanged and with the same base, is not read again: IRI triples
+        would merge anyway, but its blank nodes would come in a second time as new nodes."""
+        key = file_key(Path(path), base)
+        if key is not None and key in self._files_read:
+            return
         load_into(self.graph, Path(path), base=base)
         self._index = None
+        if key is not None:
+            self._files_read.add(key)
 
     # ------------------------------------------------------------------ views
     @property

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from .errors import ParseError
 from .syntaxcheck import check_syntax
 
-__all__ = ["FORMATS", "QUAD_FORMATS", "format_for", "load_into", "new_dataset"]
+__all__ = ["FORMATS", "QUAD_FORMATS", "format_for", "load_into", "new_dataset", "read_graph"]
 
 # File extension -> rdflib parser name.
 FORMATS: dict[str, str] = {
@@ -89,26 +90,39 @@ class _LexicalInteger(int):
 @contextlib.contextmanager
 def exact_literals() -> Iterator[None]:
     """Keep literals' lexical forms while parsing (rdflib normalises them by default, and its
-    Turtle parser rewrites integer shorthands such as ``01``)."""
-    from rdflib.plugins.parsers import notation3
+    Turtle parser rewrites integer shorthands such as ``01``), and read long lines in linear
+    time (see ``longlines``)."""
+    from rdflib.plugins.parsers import notation3, ntriples
+
+    from .longlines import read_line, string_constant
 
     saved = rdflib.NORMALIZE_LITERALS
     saved_integer = getattr(notation3, "long_type")  # noqa: B009
+    saved_strconst = notation3.SinkParser.strconst
+    saved_readline = ntriples.W3CNTriplesParser.readline
     rdflib.NORMALIZE_LITERALS = False
-    setattr(notation3, "long_type", _LexicalInteger)  # noqa: B010 - rdflib has no hook for this
+    # rdflib has no hooks for these; the originals come back as soon as parsing ends.
+    setattr(notation3, "long_type", _LexicalInteger)  # noqa: B010
+    notation3.SinkParser.strconst = string_constant  # type: ignore[assignment]
+    ntriples.W3CNTriplesParser.readline = read_line  # type: ignore[assignment]
     try:
         yield
     finally:
         rdflib.NORMALIZE_LITERALS = saved
         setattr(notation3, "long_type", saved_integer)  # noqa: B010
+        notation3.SinkParser.strconst = saved_strconst  # type: ignore[method-assign]
+        ntriples.W3CNTriplesParser.readline = saved_readline  # type: ignore[method-assign]
 
 
 def read_text(path: Path) -> str:
     """The file's text as UTF-8, or a ParseError naming where decoding failed."""
     try:
-        if path.is_dir():
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
             raise ParseError(str(path), "is a directory, not a file")
-        size = path.stat().st_size
+        if not stat.S_ISREG(info.st_mode):  # a pipe or device could block or never end
+            raise ParseError(str(path), "not a regular file")
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise ParseError(str(path), f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")
         raw = path.read_bytes()
@@ -247,6 +261,17 @@ def load_into(dataset: Dataset, path: Path, *, base: str | None = None) -> None:
     except Exception as exc:  # parsers raise many unrelated types; all mean "bad input"
         raise _translate(path, text, exc, fmt) from exc
     _merge(dataset, staging)
+
+
+def read_graph(path: Path) -> Graph:
+    """One file as a plain Graph (named graphs merged): for shapes and other side inputs, with
+    the same errors as the data files get."""
+    dataset = new_dataset()
+    load_into(dataset, path)
+    graph = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
 
 
 def _merge(dataset: Dataset, staging: Graph) -> None:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import QueryError, QueryRefusedError
-from .graph import PolicyGraph
+from .graph import PolicyGraph, file_key
 
 if TYPE_CHECKING:
     from rdflib import Dataset
@@ -163,6 +163,22 @@ _TOKENS = _Pattern(
     r"|\#[^\n]*)"
     r"|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)"
 )
+
+
+# Oxigraph's query parser and planner recurse once per operator: a query with ~10,000 steps in
+# one path, join, UNION, OPTIONAL chain or expression overflows the native stack and kills the
+# process (measured with pyoxigraph 0.4: 3,000 is fine, 10,000 crashes). Such queries go to the
+# reference engine, which answers or fails with a QueryError.
+_OPERATORS = _Pattern(
+    r"&&|\|\||[/|^+*.;,!-]|\b(?:UNION|OPTIONAL|MINUS|FILTER|BIND|GRAPH)\b", re.IGNORECASE
+)
+MAX_OXIGRAPH_OPERATORS = 2000
+
+
+def _operator_count(sparql: str) -> int:
+    """Roughly how many operators ``sparql`` has, not counting strings, IRIs and comments."""
+    bare = _TOKENS.sub(lambda m: " " if m.group("skip") else m.group(0), sparql)
+    return sum(1 for _ in _OPERATORS.finditer(bare))
 
 
 def substitute(sparql: str, values: dict[str, str]) -> str:
@@ -386,6 +402,7 @@ class OxigraphPolicyGraph(PolicyGraph):
         self._index: Any = None
         self._fast_index: Any = None
         self._warned = False
+        self._files_read = set()
         # Detached: the graph holds a term Oxigraph refuses (an IRI rdflib accepts and
         # Oxigraph does not, say), so the rdflib dataset is the graph and every operation
         # takes the reference path.
@@ -494,12 +511,20 @@ class OxigraphPolicyGraph(PolicyGraph):
 
     # -------------------------------------------------------------- loading
     def add_file(self, path: str | PathLike[str], *, base: str | None = None) -> None:
+        self._sync()
+        file = Path(path)
+        key = file_key(file, base)
+        if key is not None and key in self._files_read:
+            return
+        self._load_file(file, base)
+        if key is not None:
+            self._files_read.add(key)
+
+    def _load_file(self, file: Path, base: str | None) -> None:
         import pyoxigraph as ox
 
         from .loading import format_for, load_into, new_dataset
 
-        self._sync()
-        file = Path(path)
         if self._detached and self._dataset is not None:
             load_into(self._dataset, file, base=base)
             self._dataset_len = len(self._dataset)
@@ -601,6 +626,7 @@ class OxigraphPolicyGraph(PolicyGraph):
 
         quads = []
         typed: list[tuple[Any, Node]] = []
+        plain: list[tuple[Any, Node]] = []
         for s, p, o, g in dataset.quads((None, None, None, None)):
             name = g.identifier if isinstance(g, Graph) else g
             try:
@@ -615,8 +641,17 @@ class OxigraphPolicyGraph(PolicyGraph):
                     f"Oxigraph cannot hold a term of this graph ({exc})"
                 ) from exc
             quads.append(quad)
-            if isinstance(o, Literal) and (o.language or o.datatype is not None):
-                typed.append((quad, o))
+            if isinstance(o, Literal):
+                if o.language or o.datatype is not None:
+                    typed.append((quad, o))
+                else:
+                    plain.append((quad, o))
+        if plain and (typed or self._exact):
+            # "x" and "x"^^xsd:string are one quad in Oxigraph and two literals in rdflib:
+            # where a plain literal's quad also stands for an explicit xsd:string (here or
+            # already in the side table), the side table keeps the plain one too.
+            string = {q for q, o in typed if str(getattr(o, "datatype", "")) == XSD + "string"}
+            typed += [(q, o) for q, o in plain if q in string or q in self._exact]
         if typed:
             self._record_exact(typed)
         self._ox.extend(quads)
@@ -651,7 +686,9 @@ class OxigraphPolicyGraph(PolicyGraph):
                 if key in self._ox:  # already loaded exactly as Oxigraph stores it
                     known.append(to_rdflib(key.object))
             for e in exacts:
-                if not any(_identical(k, e) for k in known):
+                # rdflib's term equality, as the reference dataset's: "x"@EN after "x"@en is
+                # the same literal there (the first spelling stays), and must not count twice.
+                if e not in known:
                     known.append(e)
 
     # -------------------------------------------------------------- size and views
@@ -821,6 +858,8 @@ def run_oxigraph_query(
 
     if _nesting(sparql) > MAX_NESTING:
         raise QueryError(f"query nests more than {MAX_NESTING} levels deep")
+    if _operator_count(sparql) > MAX_OXIGRAPH_OPERATORS:
+        raise NeedsReference(f"a query with more than {MAX_OXIGRAPH_OPERATORS} operators")
     if _MAYBE_SERVICE.search(sparql):
         parse_query(sparql, allow_service=allow_service)  # the reference decides
         if allow_service:

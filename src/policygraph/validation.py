@@ -125,8 +125,9 @@ def validate_graph(data: Graph, shapes: Graph | Path) -> ValidationReport:
     for triple in data.triples((None, None, None)):
         copy.add(triple)
     if isinstance(shapes, Path):
-        shapes_graph = Graph()
-        shapes_graph.parse(shapes, format="turtle")
+        from .loading import read_graph
+
+        shapes_graph = read_graph(shapes)
     else:
         shapes_graph = shapes
     _, results_graph, _ = pyshacl.validate(
