@@ -236,6 +236,91 @@ def test_very_deep_nesting_never_escapes_as_recursion_error(
     assert sys.getrecursionlimit() == limit
 
 
+RDF_XML = (
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+    'xmlns:ex="http://example.org/">{body}</rdf:RDF>\n'
+)
+
+
+def _rdf_xml(entities: str, body: str) -> str:
+    return f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n{entities}]>\n' + RDF_XML.format(body=body)
+
+
+def _laughs(levels: int) -> str:
+    lines = ['<!ENTITY lol0 "lol">']
+    lines += [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+def _described(text: str) -> str:
+    return (
+        f'<rdf:Description rdf:about="http://example.org/a"><ex:p>{text}</ex:p></rdf:Description>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "needle"),
+    [
+        ("billion-laughs.rdf", _rdf_xml(_laughs(9), _described("&lol9;")), "expansion attack"),
+        ("million-laughs.owl", _rdf_xml(_laughs(6), _described("&lol6;")), "expansion attack"),
+        (
+            "quadratic.rdf",
+            _rdf_xml(f'<!ENTITY big "{"x" * 100_000}">\n', _described("&big;" * 30)),
+            "expansion attack",
+        ),
+        (
+            "external-file.rdf",
+            _rdf_xml('<!ENTITY secret SYSTEM "file:///etc/hostname">\n', _described("&secret;")),
+            "external entity 'secret'",
+        ),
+        (
+            "external-url.rdf",
+            _rdf_xml('<!ENTITY % remote SYSTEM "http://example.org/x.dtd">\n', ""),
+            "external entity 'remote'",
+        ),
+        (
+            "self.rdf",
+            _rdf_xml('<!ENTITY a "&b;">\n<!ENTITY b "&a;">\n', _described("&a;")),
+            "refers to itself",
+        ),
+    ],
+)
+def test_xml_entity_attacks_are_refused_before_parsing(
+    tmp_path: Path, name: str, content: str, needle: str
+) -> None:
+    """Nested entities would expand to gigabytes (rdflib never returns), external ones would be
+    silently left out: both are refused up front, in milliseconds."""
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ParseError, match=needle) as info:
+        pg.PolicyGraph().add_file(path)
+    assert info.value.path == str(path)
+    if "itself" not in needle:  # a loop has no one line to blame
+        assert info.value.line is not None and info.value.line >= 3
+
+
+def test_xml_namespace_entities_still_load(tmp_path: Path) -> None:
+    """What OWL tools write: entities abbreviating namespaces, used many times in attributes."""
+    entities = (
+        "<!ENTITY ex \"http://example.org/\">\n<!ENTITY owl 'http://www.w3.org/2002/07/owl#'>\n"
+    )
+    body = "".join(
+        f'<rdf:Description rdf:about="&ex;c{i}"><rdf:type rdf:resource="&owl;Class"/>'
+        f"<ex:p>Tromsø &amp; Bodø {i}</ex:p></rdf:Description>"
+        for i in range(5_000)
+    )
+    path = tmp_path / "ontology.owl"
+    path.write_text(_rdf_xml(entities, body), encoding="utf-8")
+    g = pg.PolicyGraph()
+    g.add_file(path)
+    assert len(g) == 10_000
+    assert (
+        URIRef("http://example.org/c7"),
+        URIRef("http://example.org/p"),
+        Literal("Tromsø & Bodø 7"),
+    ) in g.graph
+
+
 def test_a_directory_is_not_a_file(tmp_path: Path) -> None:
     folder = tmp_path / "data.ttl"
     folder.mkdir()

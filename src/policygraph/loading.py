@@ -21,6 +21,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from .errors import ParseError
 from .syntaxcheck import check_syntax
+from .xmlguard import check_entities
 
 __all__ = ["FORMATS", "QUAD_FORMATS", "format_for", "load_into", "new_dataset", "read_graph"]
 
@@ -245,6 +246,8 @@ def load_into(dataset: Dataset, path: Path, *, base: str | None = None) -> None:
     text = read_text(path)
     if fmt == "json-ld":
         _check_jsonld(path, text)
+    elif fmt == "xml":
+        check_entities(str(path), text)
     public_id = base or path.resolve().as_uri()
     check_syntax(str(path), text, fmt, public_id)
     staging: Graph
