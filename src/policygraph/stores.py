@@ -167,7 +167,7 @@ _TOKENS = _Pattern(
 
 # Oxigraph's query parser and planner recurse once per operator: a query with ~10,000 steps in
 # one path, join, UNION, OPTIONAL chain or expression overflows the native stack and kills the
-# process (measured with pyoxigraph 0.4: 3,000 is fine, 10,000 crashes). Such queries go to the
+# process (measured with pyoxigraph 0.5.13: 3,000 is fine, 10,000 crashes). Such queries go to the
 # reference engine, which answers or fails with a QueryError.
 _OPERATORS = _Pattern(
     r"&&|\|\||[/|^+*.;,!-]|\b(?:UNION|OPTIONAL|MINUS|FILTER|BIND|GRAPH)\b", re.IGNORECASE
