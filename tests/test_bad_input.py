@@ -321,6 +321,51 @@ def test_xml_namespace_entities_still_load(tmp_path: Path) -> None:
     ) in g.graph
 
 
+@pytest.mark.parametrize("store", STORES)
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        (  # found by the --slow fuzzer: a prefix mapped to something that is not an IRI
+            "bad-context.jsonld",
+            '{"@context": {"rdf": "<www.w3.org/1999/02/22-rdf-syntax-ns#"},'
+            ' "@id": "http://example.org/a", "rdf:type": {"@id": "http://example.org/C"}}',
+        ),
+        (
+            "space.rdf",
+            RDF_XML.format(body='<rdf:Description rdf:about="http://example.org/a b"/>').replace(
+                "/>", "><ex:p>x</ex:p></rdf:Description>", 1
+            ),
+        ),
+    ],
+)
+def test_iris_no_tool_could_write_back_are_refused(
+    tmp_path: Path, store: str, name: str, content: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ParseError, match="not an absolute IRI"):
+        pg.PolicyGraph(store=store).add_file(path)
+
+
+def test_a_graph_that_cannot_be_written_raises_export_error(tmp_path: Path) -> None:
+    """Built by hand, not loaded (the loader refuses such IRIs): rdflib's blank-node
+    canonicalisation cannot handle the IRI, and the export says so instead of crashing."""
+    from rdflib import BNode, Dataset
+
+    from policygraph.errors import ExportError
+
+    ds = Dataset()
+    ds.add((BNode(), URIRef("<www.w3.org/1999/02/22-rdf-syntax-ns#type"), Literal("x")))
+    g = pg.PolicyGraph(ds)
+    target = tmp_path / "out.ttl"
+    target.write_text("old", encoding="utf-8")
+    for fmt in ("turtle", "nt", "nquads", "trig"):
+        with pytest.raises(ExportError, match=f"cannot write {fmt}"):
+            g.export(target, fmt)
+    assert target.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.ttl"]
+
+
 def test_a_directory_is_not_a_file(tmp_path: Path) -> None:
     folder = tmp_path / "data.ttl"
     folder.mkdir()
@@ -546,7 +591,7 @@ def test_bindings_never_change_the_query(
     assert len(small.query(sparql)) == 8  # four claims, two languages each
     for value in (payload, Literal(payload, lang="nb")):
         assert len(small.query(sparql, text=value)) == 0
-    with pytest.raises(QueryError, match="not an IRI"):  # not an IRI: refused, on every store
+    with pytest.raises(QueryError, match="not an absolute IRI"):  # refused, on every store
         small.query(sparql, c=URIRef(payload))
     asked = small.query("ASK { ?c a pg:Recommendation }", c=payload)
     assert asked.boolean is False  # a string is not a claim: no widening to "any ?c"

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import rdflib
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from .errors import ParseError
-from .syntaxcheck import check_syntax
+from .syntaxcheck import check_syntax, checked_by_oxigraph, is_absolute_iri
 from .xmlguard import check_entities
 
 __all__ = ["FORMATS", "QUAD_FORMATS", "format_for", "load_into", "new_dataset", "read_graph"]
@@ -263,7 +263,25 @@ def load_into(dataset: Dataset, path: Path, *, base: str | None = None) -> None:
         raise
     except Exception as exc:  # parsers raise many unrelated types; all mean "bad input"
         raise _translate(path, text, exc, fmt) from exc
+    if not checked_by_oxigraph(fmt):
+        _check_iris(path, staging)
     _merge(dataset, staging)
+
+
+def _check_iris(path: Path, staging: Graph) -> None:
+    """Refuse IRIs no RDF tool could write back (rdflib's JSON-LD and RDF/XML parsers let
+    ``<``, spaces or a missing scheme through, from a bad ``@context`` for instance)."""
+    if isinstance(staging, Dataset):
+        terms: Iterable[Any] = (
+            t
+            for s, p, o, g in staging.quads((None, None, None, None))
+            for t in (s, p, o, getattr(g, "identifier", g))
+        )
+    else:
+        terms = (t for triple in staging for t in triple)
+    for term in terms:
+        if isinstance(term, URIRef) and not is_absolute_iri(str(term)):
+            raise ParseError(str(path), f"not an absolute IRI: {str(term)[:80]!r}")
 
 
 def read_graph(path: Path) -> Graph:

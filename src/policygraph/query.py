@@ -112,18 +112,14 @@ def _json_term(term: Node) -> dict[str, str]:
     return out
 
 
-# RFC 3987 leaves these out of IRIs; a term holding one could never match data.
-_NOT_IN_IRIS = frozenset('<>"{}|\\^`')
-
-
 def to_term(value: Any) -> Node:
     """A Python value as an RDF term: rdflib terms pass through; strings become plain literals
     (pass ``rdflib.URIRef`` for an IRI); numbers, booleans and dates typed literals."""
     if isinstance(value, URIRef):
-        bad = next((ch for ch in str(value) if ch in _NOT_IN_IRIS or ord(ch) <= 0x20), None)
-        if bad is not None or ":" not in value:
-            why = f"the character {bad!r}" if bad is not None else "no scheme"
-            raise QueryError(f"cannot bind {str(value)[:80]!r}: not an IRI ({why})")
+        from .syntaxcheck import is_absolute_iri
+
+        if not is_absolute_iri(str(value)):
+            raise QueryError(f"cannot bind {str(value)[:80]!r}: not an absolute IRI")
         return value
     if isinstance(value, (BNode, Literal)):
         return value

@@ -371,5 +371,10 @@ WRITERS: dict[str, Callable[[list[Quad], dict[str, str]], str]] = {
 def serialize(graph: Graph, fmt: str, prefixes: dict[str, str] | None = None) -> str:
     """``graph`` in format ``fmt`` (turtle, trig, nt, nquads, json-ld), deterministically."""
     writer = WRITERS[fmt]
-    quads = canonical_quads(graph, union=fmt in TRIPLE_FORMATS)
-    return writer(quads, dict(prefixes if prefixes is not None else PREFIXES))
+    try:
+        quads = canonical_quads(graph, union=fmt in TRIPLE_FORMATS)
+        return writer(quads, dict(prefixes if prefixes is not None else PREFIXES))
+    except Exception as exc:  # rdflib raises bare Exception for terms it cannot write
+        from .errors import ExportError
+
+        raise ExportError(f"cannot write {fmt}: {' '.join(str(exc).split())[:200]}") from exc

@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import ParseError
 
-__all__ = ["check_syntax"]
+__all__ = ["check_syntax", "checked_by_oxigraph", "is_absolute_iri"]
 
 _OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG"}
 _POSITION = re.compile(r"^Parser error[^:]*:\s*")
@@ -28,6 +28,23 @@ def _oxigraph() -> Any:
     except ImportError:
         return None
     return pyoxigraph
+
+
+# RFC 3987 leaves these out of IRIs (with spaces and control characters); a scheme comes first.
+_NOT_IN_IRIS = frozenset('<>"{}|\\^`')
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def is_absolute_iri(text: str) -> bool:
+    """True when ``text`` has a scheme and no character an IRI cannot hold."""
+    return _SCHEME.match(text) is not None and not any(
+        ch in _NOT_IN_IRIS or ch <= " " for ch in text
+    )
+
+
+def checked_by_oxigraph(fmt: str) -> bool:
+    """True when :func:`check_syntax` really checks files of format ``fmt`` here."""
+    return fmt in _OX_FORMATS and _oxigraph() is not None
 
 
 def check_syntax(path: str, data: str | bytes, fmt: str, base: str) -> None:
