@@ -28,6 +28,7 @@ from policygraph.errors import (
 )
 
 from .rdfcompare import same_dataset
+from .stores import STORES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL = FIXTURES / "small-claims.ttl"
@@ -36,13 +37,6 @@ PG = "https://w3id.org/policygraph/ontology#"
 
 SLOW = os.environ.get("POLICYGRAPH_SLOW") == "1"
 EXAMPLES = int(os.environ.get("POLICYGRAPH_FUZZ_EXAMPLES", 2000 if SLOW else 100))
-STORES = ["rdflib"]
-try:
-    import pyoxigraph  # noqa: F401
-except ImportError:  # pragma: no cover - the fast extra is optional
-    pass
-else:
-    STORES.append("oxigraph")
 
 FUZZ = settings(
     max_examples=EXAMPLES,

@@ -29,19 +29,13 @@ from policygraph.errors import ExportError, ParseError, QueryRefusedError
 from policygraph.export import STALE_AFTER
 
 from .rdfcompare import same_dataset
+from .stores import HAVE_OXIGRAPH
 
 BENCH = Path(__file__).parents[1] / "bench"
 sys.path.insert(0, str(BENCH))
 from corpus import generate  # noqa: E402
 
 sys.path.remove(str(BENCH))
-
-try:
-    import pyoxigraph  # noqa: F401
-
-    HAVE_OXIGRAPH = True
-except ImportError:
-    HAVE_OXIGRAPH = False
 
 try:
     import fcntl

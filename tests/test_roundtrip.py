@@ -19,17 +19,11 @@ import policygraph as pg
 from policygraph.graph import PolicyGraph
 
 from .rdfcompare import FORMATS, QUAD_FORMATS, round_trip, union
+from .stores import STORES
 from .strategies import datasets
 
 SLOW = os.environ.get("POLICYGRAPH_SLOW") == "1"
 EXAMPLES = int(os.environ.get("POLICYGRAPH_HYPOTHESIS_EXAMPLES", 3000 if SLOW else 150))
-STORES = ["rdflib"]
-try:
-    import pyoxigraph  # noqa: F401
-
-    STORES.append("oxigraph")
-except ImportError:  # pragma: no cover - the fast extra is optional
-    pass
 
 
 @pytest.mark.parametrize("store", STORES)

@@ -25,17 +25,11 @@ from policygraph.errors import ParseError
 from policygraph.graph import PolicyGraph
 
 from .rdfcompare import FORMATS, round_trip, same_dataset, union
+from .stores import STORES
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 RDFT = Namespace("http://www.w3.org/ns/rdftest#")
 SUITES = ("rdf-n-triples", "rdf-turtle", "rdf-trig")
-STORES = ["rdflib"]
-try:
-    import pyoxigraph  # noqa: F401
-
-    STORES.append("oxigraph")
-except ImportError:  # pragma: no cover - the fast extra is optional
-    pass
 
 # Positive tests rdflib 7 (the reference store's parser) reads wrongly, with the reason. Strict
 # xfails: a fixed parser shows up as an unexpected pass. The Oxigraph store passes them all.
