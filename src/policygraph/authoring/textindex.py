@@ -1,0 +1,180 @@
+"""Finding a passage of a source text by its words.
+
+The text is searched in a normalised form (every run of white space, line breaks included,
+becomes one space) with a map back to the code points of the text as the file reads, so a quote
+that a PDF or a web page broke over lines is still found, and offsets are exact. Building the
+map is linear in the number of white-space runs; each search is ``str.find`` on the normalised
+text (C speed), never a scan per character in Python.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+__all__ = ["Located", "Locator", "NormalizedText", "normalize_words", "parse_words"]
+
+_SPACE = re.compile(r"\s+")
+# "first words … last words": an ellipsis (one character, or three dots) between spaces.
+_ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)\s*")
+
+
+def normalize_words(words: str) -> str:
+    """Words as the normalised text holds them: runs of white space become one space."""
+    return _SPACE.sub(" ", words).strip()
+
+
+@dataclass(frozen=True)
+class Locator:
+    """How a curator names a passage: ``head`` alone (the words of the whole passage), or
+    ``head`` … ``tail`` (its first and last words); ``after``: words shortly before it, for a
+    passage whose words occur more than once."""
+
+    head: str
+    tail: str | None = None
+    after: str | None = None
+
+    def __str__(self) -> str:
+        text = self.head if self.tail is None else f"{self.head} … {self.tail}"
+        return text if self.after is None else f"{text} (after {self.after!r})"
+
+
+def parse_words(words: str, after: str | None = None) -> Locator:
+    """``"first words … last words"`` or ``"all the words"`` as a :class:`Locator`."""
+    parts = [normalize_words(p) for p in _ELLIPSIS.split(words.strip(), maxsplit=1)]
+    context = normalize_words(after) if after else None
+    if len(parts) == 2 and parts[0] and parts[1]:
+        return Locator(parts[0], parts[1], context)
+    return Locator(normalize_words(words.replace("…", " ")), None, context)
+
+
+@dataclass(frozen=True)
+class Located:
+    """The outcome of a search: ``spans`` in code points of the text, ``[start, end)``. One span
+    means found; none means not found (``closest`` and ``similarity`` say what came nearest);
+    several mean the words are not enough to tell."""
+
+    spans: tuple[tuple[int, int], ...]
+    closest: tuple[int, int] | None = None
+    similarity: float = 0.0
+
+
+class NormalizedText:
+    """A source text with its white-space-normalised form and the offset map between them."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        pieces: list[str] = []
+        # Breakpoints: normalised position -> original position; between two breakpoints the
+        # offset is constant (inside a run of non-space characters).
+        norm_at: list[int] = [0]
+        orig_at: list[int] = [0]
+        pos = 0
+        npos = 0
+        for match in _SPACE.finditer(text):
+            a, b = match.span()
+            if a > pos:
+                pieces.append(text[pos:a])
+                npos += a - pos
+            pieces.append(" ")
+            norm_at.append(npos)
+            orig_at.append(a)
+            npos += 1
+            norm_at.append(npos)
+            orig_at.append(b)
+            pos = b
+        pieces.append(text[pos:])
+        self.normalized = "".join(pieces)
+        self._norm_at = norm_at
+        self._orig_at = orig_at
+        self._line_starts: list[int] | None = None
+
+    def to_original(self, npos: int) -> int:
+        """The code-point offset in the text of the normalised position ``npos``."""
+        k = bisect_right(self._norm_at, npos) - 1
+        return self._orig_at[k] + (npos - self._norm_at[k])
+
+    def span_of(self, nstart: int, nend: int) -> tuple[int, int]:
+        return self.to_original(nstart), self.to_original(nend - 1) + 1
+
+    def line_column(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a code-point offset (for messages)."""
+        if self._line_starts is None:
+            starts = [0]
+            starts.extend(m.end() for m in re.finditer("\n", self.text))
+            self._line_starts = starts
+        k = bisect_right(self._line_starts, offset) - 1
+        return k + 1, offset - self._line_starts[k] + 1
+
+    def _all(self, needle: str, start: int = 0, end: int | None = None) -> list[int]:
+        found = []
+        hay = self.normalized
+        stop = len(hay) if end is None else end
+        i = hay.find(needle, start, stop)
+        while i >= 0:
+            found.append(i)
+            i = hay.find(needle, i + 1, stop)
+        return found
+
+    def locate(self, locator: Locator) -> Located:
+        """Every passage ``locator`` can name (normalised search, exact offsets back)."""
+        heads = self._all(locator.head) if locator.head else []
+        if locator.after is not None and heads:
+            # Keep, for each occurrence of the context words, the first passage after it.
+            chosen = set()
+            for a in self._all(locator.after):
+                k = bisect_right(heads, a + len(locator.after) - 1)
+                if k < len(heads):
+                    chosen.add(heads[k])
+            heads = sorted(chosen)
+        spans: list[tuple[int, int]] = []
+        for h in heads:
+            if locator.tail is None:
+                spans.append((h, h + len(locator.head)))
+                continue
+            t = self.normalized.find(locator.tail, h + len(locator.head))
+            if t >= 0:
+                spans.append((h, t + len(locator.tail)))
+        unique = sorted(set(spans))
+        if unique:
+            return Located(tuple(self.span_of(a, b) for a, b in unique))
+        closest, similarity = self.closest(locator)
+        return Located((), closest, similarity)
+
+    def closest(self, locator: Locator) -> tuple[tuple[int, int] | None, float]:
+        """The passage that comes nearest to words that were not found, and how near (0-1).
+        Only run for messages: candidate windows are voted for by the words they share with
+        the locator, and the best few compared with difflib."""
+        wanted = locator.head if locator.tail is None else locator.head
+        words = wanted.split(" ")
+        if not words or not wanted:
+            return None, 0.0
+        hay = self.normalized
+        votes: dict[int, int] = {}
+        for i, word in enumerate(words):
+            if len(word) < 3:
+                continue
+            for at in self._all(word)[:2000]:
+                # Estimate where the passage would start, in characters.
+                lead = len(" ".join(words[:i])) + (1 if i else 0)
+                start = max(at - lead, 0)
+                bucket = start // 16
+                votes[bucket] = votes.get(bucket, 0) + 1
+        best: tuple[float, int, int] = (0.0, 0, 0)
+        for bucket, _ in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[:8]:
+            for start in range(max(bucket * 16 - 16, 0), bucket * 16 + 32, 4):
+                window = hay[start : start + len(wanted)]
+                ratio = difflib.SequenceMatcher(None, wanted, window, autojunk=False).ratio()
+                if ratio > best[0]:
+                    best = (ratio, start, start + len(window))
+        if best[0] == 0.0:
+            return None, 0.0
+        # Widen the window to whole words for display.
+        a, b = best[1], best[2]
+        while a > 0 and hay[a - 1] != " ":
+            a -= 1
+        while b < len(hay) and hay[b] != " ":
+            b += 1
+        return self.span_of(a, max(b, a + 1)), best[0]
