@@ -105,13 +105,12 @@ def _uri(iri: str) -> Any:
 
 
 def _validate(known: Any, graph: Any) -> Any:
-    from rdflib import Dataset
-
     from .. import _resources
+    from ..loading import default_graph, new_dataset
     from ..validation import validate_graph
 
-    union = Dataset()
-    target = union.default_context
+    union = new_dataset()
+    target = default_graph(union)
     for triple in known:
         target.add(triple)
     for triple in graph:

@@ -91,6 +91,7 @@ class Compiler:
     anchors: list[_Anchor] = field(default_factory=list)
     texts: dict[str, _Text] = field(default_factory=dict)
     edges: list[tuple[str, str, Where]] = field(default_factory=list)
+    failed: set[str] = field(default_factory=set)  # documents whose text could not be read
 
     # ------------------------------------------------------------------ reading files
     def add(self, path: Path) -> None:
@@ -199,6 +200,7 @@ class Compiler:
             self._bad(ctx.path, file_node, "the source text is needed: give --sources DIR")
             return
         path = self.sources / name
+        self.failed.add(doc)  # until its text is read and checked
         try:
             raw = path.read_bytes()
         except OSError:
@@ -225,6 +227,7 @@ class Compiler:
             self._bad(ctx.path, doc_node, "another file already gives this document's text")
             return
         self.texts[doc] = _Text(path, NormalizedText(text))
+        self.failed.discard(doc)
 
     # ------------------------------------------------------------------ entries
     def _section(self, ctx: _File, section: str, node: yaml.Node) -> None:
@@ -476,6 +479,8 @@ class Compiler:
                     )
             target_slug = target.rsplit("/", 1)[-1]
             link_id = f"{slug}--{target_slug}"
+            if LINK_NS + link_id in self.defined:  # a second link to the same claim
+                link_id = f"{slug}--{kind}--{target_slug}"
             if "id" in fields and isinstance(fields["id"][1], yaml.ScalarNode):
                 link_id = fields["id"][1].value
             link = URIRef(LINK_NS + link_id)
@@ -601,7 +606,7 @@ class Compiler:
             return
         text = self.texts.get(anchor.document)
         if text is None:
-            if self.sources is not None:
+            if self.sources is not None and anchor.document not in self.failed:
                 self.problems.append(
                     here.problem(
                         f"no source text for document {anchor.document.rsplit('/', 1)[-1]!r}: "
