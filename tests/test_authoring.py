@@ -145,3 +145,84 @@ def test_several_files_refer_to_each_other(tmp_path: Path, known) -> None:  # ty
     with pytest.raises(CompileError) as info:
         compile_claims([main], sources=SOURCES, known=known)
     assert "unknown: actor 'panel'" in str(info.value)
+
+
+# ---------------------------------------------------------------------------- re-anchoring
+def _compiled_fixture(tmp_path: Path, quote: bool = False) -> Path:
+    text = (HERE / "valid" / "complete-source.yaml").read_text(encoding="utf-8")
+    if quote:
+        text = text.replace("  sha256:", "  quote: true\n  sha256:", 1)
+    claims = tmp_path / "fixture.claims.yaml"
+    claims.write_text(text, encoding="utf-8")
+    target = tmp_path / "fixture.ttl"
+    target.write_text(to_turtle(compile_claims([claims], sources=SOURCES)), encoding="utf-8")
+    return target
+
+
+def _reanchor(tmp_path: Path, data: Path, *extra: str) -> tuple[int, list[dict[str, object]]]:
+    import json
+
+    args = ["anchors", "--no-bundled-data", "--data", str(data), "--sources"]
+    result = CliRunner().invoke(
+        cli, [*args, str(tmp_path / "texts"), "--reanchor", "--format", "json", *extra]
+    )
+    assert "Traceback" not in result.output
+    return result.exit_code, json.loads(result.output) if result.output.startswith("[") else []
+
+
+@pytest.mark.parametrize("quote", [False, True], ids=["fingerprint", "quote"])
+def test_reanchor_after_a_paragraph_is_inserted_and_another_deleted(
+    tmp_path: Path, quote: bool
+) -> None:
+    data = _compiled_fixture(tmp_path, quote)
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    original = (SOURCES / "byrad-rapport.txt").read_text(encoding="utf-8")
+    revised = original.replace("Fjordby kommune har", "Et nytt avsnitt.\n\nFjordby kommune har")
+    revised = revised.replace("Begrunnelsen er at ventetiden om natten har økt, og at flere\n", "")
+    revised = revised.replace("pasienter reiser til sykehuset i stedet.\n\n", "")
+    (texts / "byrad-rapport.txt").write_text(revised.replace("\n", "\r\n"), encoding="utf-8")
+    code, rows = _reanchor(tmp_path, data)
+    assert code == 1  # something is lost
+    status = {str(r["anchor"]).rsplit("/", 1)[-1]: r["status"] for r in rows}
+    assert status["night-clinic--longer-night-waits"] == "lost"
+    assert status["byrad-rapport"] == "verified"  # the title: first line, unchanged
+    assert {status["longer-night-waits"], status["night-clinic"]} == {"moved"}
+    assert set(rows[0]) >= {"anchor", "resource", "document", "status", "old", "new", "similarity"}
+    lost = next(r for r in rows if r["status"] == "lost")
+    assert lost["new"] is None
+    # -o writes the re-found anchors; lost ones stay as they were and are reported again.
+    out = tmp_path / "reanchored.ttl"
+    code, _ = _reanchor(tmp_path, data, "-o", str(out))
+    assert code == 1 and out.exists()
+    code, rows = _reanchor(tmp_path, out)
+    assert sorted({str(r["status"]) for r in rows}) == ["lost", "verified"]
+
+
+def test_reanchor_fuzzy_after_a_typo_is_corrected(tmp_path: Path) -> None:
+    data = _compiled_fixture(tmp_path)
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    original = (SOURCES / "byrad-rapport.txt").read_text(encoding="utf-8")
+    (texts / "byrad-rapport.txt").write_text(original.replace("tredjedel", "tredjedels"))
+    code, rows = _reanchor(tmp_path, data)
+    assert code == 0
+    fuzzy = [r for r in rows if r["status"] == "fuzzy"]
+    assert len(fuzzy) == 1 and 0.5 <= float(str(fuzzy[0]["similarity"])) < 1
+    assert fuzzy[0]["new"] == {"start": fuzzy[0]["old"]["start"], "end": fuzzy[0]["old"]["end"] + 1}  # type: ignore[index]
+
+
+def test_reanchor_map_names_another_file_and_errors_exit_2(tmp_path: Path) -> None:
+    data = _compiled_fixture(tmp_path)
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    other = tmp_path / "renamed.txt"
+    other.write_bytes((SOURCES / "byrad-rapport.txt").read_bytes())
+    code, rows = _reanchor(tmp_path, data, "--map", f"byrad-rapport={other}")
+    assert code == 0 and {r["status"] for r in rows} == {"verified"}
+    code, rows = _reanchor(tmp_path, data)
+    assert code == 1 and {r["status"] for r in rows} == {"lost"}  # no text at all
+    code, _ = _reanchor(tmp_path, data, "--map", "no-equals-sign")
+    assert code == 2
+    result = CliRunner().invoke(cli, ["anchors", "-o", str(tmp_path / "x.ttl")])
+    assert result.exit_code == 2 and not (tmp_path / "x.ttl").exists()
