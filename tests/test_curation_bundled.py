@@ -156,8 +156,10 @@ def _rewrap(text: str) -> Revision:
     chars = list(text)
     spaces = 0
     for i, ch in enumerate(chars):
-        if ch == "\n" and not (i + 1 < len(chars) and chars[i + 1] == "\n") and (
-            i == 0 or chars[i - 1] != "\n"
+        if (
+            ch == "\n"
+            and not (i + 1 < len(chars) and chars[i + 1] == "\n")
+            and (i == 0 or chars[i - 1] != "\n")
         ):
             chars[i] = " "
         elif ch == " ":
