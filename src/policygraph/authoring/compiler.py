@@ -27,7 +27,7 @@ from .fields import (
     SECTIONS,
     by_key,
 )
-from .fingerprint import Words, fingerprint
+from .fingerprint import fingerprint_in
 from .problems import CompileError, Problem
 from .textindex import Locator, NormalizedText, parse_words
 from .yamlread import Where, read_yaml, where
@@ -73,7 +73,6 @@ class _File:
 class _Text:
     path: Path
     index: NormalizedText
-    words: Words | None = None
 
 
 @dataclass
@@ -590,6 +589,11 @@ class Compiler:
             self.problems.append(
                 here.problem(f"{lead}: {names[section]} {slug!r}" + _suggest(slug, pool))
             )
+        for doc, text in self.texts.items():
+            mine = [a.locator for a in self.anchors if a.document == doc]
+            text.index.prepare(
+                [w for loc in mine for w in (loc.head, loc.tail, loc.after) if w is not None]
+            )
         for anchor in self.anchors:
             self._locate(anchor)
         self._cycles()
@@ -651,9 +655,7 @@ class Compiler:
         g.add((node, URIRef(_OA + "end"), Literal(end)))
         digest = hashlib.sha256(span.encode("utf-8")).hexdigest()
         g.add((node, URIRef(PG + "spanSha256"), Literal(digest)))
-        if text.words is None:
-            text.words = Words(text.index.text)
-        print_ = fingerprint(text.words, start, end)
+        print_ = fingerprint_in(text.index.text, start, end)
         if print_ is not None:
             g.add((node, URIRef(PG + "wordFingerprint"), Literal(str(print_))))
         if anchor.quote:
@@ -665,6 +667,8 @@ class Compiler:
             g.add((node, URIRef(_OA + "suffix"), Literal(full[end : end + QUOTE_CONTEXT])))
 
     def _cycles(self) -> None:
+        if not self.edges:
+            return
         import networkx as nx
 
         links = nx.DiGraph()
@@ -679,12 +683,12 @@ class Compiler:
             members = sorted(component)
             if len(members) == 1 and not links.has_edge(members[0], members[0]):
                 continue
-            cycle = nx.find_cycle(links.subgraph(members))
+            cycle = nx.find_cycle(links.subgraph(members), source=members[0])
             path = [u for u, _ in cycle] + [cycle[0][0]]
             closing = [first_at[(u, v)] for u, v in cycle if (u, v) in first_at]
             if not closing:
                 continue
-            here = closing[0]
+            here = min(closing, key=lambda w: (w.path, w.line, w.column))
             names = " -> ".join(p.rsplit("/", 1)[-1] for p in path)
             self.problems.append(here.problem(f"evidence links form a cycle: {names}"))
 

@@ -17,7 +17,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["CONTEXT_WORDS", "PATTERN", "Fingerprint", "Words", "fingerprint", "shingles"]
+__all__ = [
+    "CONTEXT_WORDS",
+    "PATTERN",
+    "Fingerprint",
+    "Words",
+    "fingerprint",
+    "fingerprint_in",
+    "shingles",
+]
 
 CONTEXT_WORDS = 6
 _WORD = re.compile(r"\S+")
@@ -28,17 +36,24 @@ def _h(words: str) -> str:
 
 
 class Words:
-    """The words of a text with their code-point spans, and the hash of every shingle."""
+    """The words of a text (or of ``text[offset:]`` cut at white space) with their code-point
+    spans in the whole text; the hash of every shingle on first use."""
 
-    def __init__(self, text: str) -> None:
-        spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
-        words = [text[a:b] for a, b in spans]
+    def __init__(self, text: str, offset: int = 0) -> None:
+        matches = list(_WORD.finditer(text))
+        words = [m.group() for m in matches]
         if not unicodedata.is_normalized("NFC", text):
             words = [unicodedata.normalize("NFC", w) for w in words]
-        self.starts = [a for a, _ in spans]
-        self.ends = [b for _, b in spans]
+        self.starts = [m.start() + offset for m in matches]
+        self.ends = [m.end() + offset for m in matches]
         self.words = words
-        self.pairs = shingles(words)
+        self._pairs: list[str] | None = None
+
+    @property
+    def pairs(self) -> list[str]:
+        if self._pairs is None:
+            self._pairs = shingles(self.words) if self.words else []
+        return self._pairs
 
     def index_at(self, offset: int) -> int:
         """The index of the first word starting at or after ``offset``."""
@@ -119,3 +134,23 @@ def fingerprint(words: Words, start: int, end: int) -> Fingerprint | None:
         lead,
         trail,
     )
+
+
+def fingerprint_in(text: str, start: int, end: int) -> Fingerprint | None:
+    """:func:`fingerprint` from the words near the span only (the same result, without cutting
+    the whole text into words)."""
+    margin = 160
+    while True:
+        lo = max(start - margin, 0)
+        while lo > 0 and not text[lo - 1].isspace():
+            lo -= 1
+        hi = min(end + margin, len(text))
+        while hi < len(text) and not text[hi].isspace():
+            hi += 1
+        words = Words(text[lo:hi], lo)
+        before = words.index_at(start)
+        after = len(words.starts) - words.index_at(end)
+        enough = (before > CONTEXT_WORDS or lo == 0) and (after > CONTEXT_WORDS or hi == len(text))
+        if enough:
+            return fingerprint(words, start, end)
+        margin *= 4

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass
 
 __all__ = ["Located", "Locator", "NormalizedText", "normalize_words", "parse_words"]
@@ -61,35 +62,45 @@ class Located:
     similarity: float = 0.0
 
 
+# Every white-space character but the plain space (str.isspace), and runs of spaces.
+_OTHER_SPACE = "".join(chr(c) for c in (*range(9, 14), *range(28, 32), 133, 160, 5760,
+                                        *range(8192, 8203), 8232, 8233, 8239, 8287, 12288))  # fmt: skip
+_SPACES = re.compile(" {2,}")
+
+
 class NormalizedText:
-    """A source text with its white-space-normalised form and the offset map between them."""
+    """A source text with its white-space-normalised form and the offset map between them.
+
+    Line breaks and other white space become plain spaces in place (``str.replace``, so offsets
+    do not move); only runs of two or more spaces, collapsed to one, move offsets, and the map
+    holds a breakpoint for each of those. Words of three or more are searched through an index
+    of whole words: a passage's inner words are whole words of the text, so the positions of
+    its rarest inner word are the only candidates, each checked with ``startswith``.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        pieces: list[str] = []
-        # Breakpoints: normalised position -> original position; between two breakpoints the
-        # offset is constant (inside a run of non-space characters).
+        flat = text
+        for ch in _OTHER_SPACE:
+            if ch in flat:
+                flat = flat.replace(ch, " ")
+        self.normalized = _SPACES.sub(" ", flat)
         norm_at: list[int] = [0]
         orig_at: list[int] = [0]
-        pos = 0
-        npos = 0
-        for match in _SPACE.finditer(text):
+        removed = 0
+        for match in _SPACES.finditer(flat):
             a, b = match.span()
-            if a > pos:
-                pieces.append(text[pos:a])
-                npos += a - pos
-            pieces.append(" ")
-            norm_at.append(npos)
-            orig_at.append(a)
-            npos += 1
-            norm_at.append(npos)
+            npos = a - removed
+            norm_at.append(npos + 1)
             orig_at.append(b)
-            pos = b
-        pieces.append(text[pos:])
-        self.normalized = "".join(pieces)
+            removed += b - a - 1
         self._norm_at = norm_at
         self._orig_at = orig_at
         self._line_starts: list[int] | None = None
+        self._words: dict[str, list[int]] = {}
+        self._tokens: list[str] | None = None
+        self._starts: list[int] = []
+        self._full = False
 
     def to_original(self, npos: int) -> int:
         """The code-point offset in the text of the normalised position ``npos``."""
@@ -108,15 +119,70 @@ class NormalizedText:
         k = bisect_right(self._line_starts, offset) - 1
         return k + 1, offset - self._line_starts[k] + 1
 
-    def _all(self, needle: str, start: int = 0, end: int | None = None) -> list[int]:
-        found = []
+    def prepare(self, needles: list[str]) -> None:
+        """Index, in one pass over the text, the inner words of ``needles`` (for speed only)."""
+        wanted = set()
+        for needle in needles:
+            words = needle.split(" ")
+            wanted.update(w for w in words[1:-1] if w not in self._words)
+        if not wanted:
+            return
+        if self._tokens is None:
+            tokens = self.normalized.split(" ")
+            # Start of token i: the lengths of the tokens before it, plus one space each.
+            self._starts = [0, *accumulate(len(t) + 1 for t in tokens)]
+            self._tokens = tokens
+        starts = self._starts
+        found: dict[str, list[int]] = {w: [] for w in wanted}
+        for i in [i for i, word in enumerate(self._tokens) if word in wanted]:
+            found[self._tokens[i]].append(starts[i])
+        self._words.update(found)
+
+    def _candidates(self, needle: str) -> list[int] | None:
+        """Where ``needle`` may start, from its rarest inner whole word; None when it has no
+        inner word (fewer than three words)."""
+        words = needle.split(" ")
+        if len(words) < 3:
+            return None
+        if any(w not in self._words for w in words[1:-1]) and not self._full:
+            # Not prepared in a batch: index every word once rather than a pass per search.
+            self._words = {}
+            self.prepare([" " + " ".join(set(self.normalized.split(" "))) + " "])
+            self._full = True
+        index = self._words
+        best: tuple[int, int] | None = None
+        lead = len(words[0]) + 1
+        for i in range(1, len(words) - 1):
+            count = len(index.get(words[i], ()))
+            if best is None or count < best[0]:
+                best = (count, lead)
+            if count == 0:
+                break
+            lead += len(words[i]) + 1
+        assert best is not None
+        inner = needle[best[1] :].split(" ", 1)[0]
+        return [p - best[1] for p in index.get(inner, []) if p >= best[1]]
+
+    def _all(self, needle: str, start: int = 0) -> list[int]:
         hay = self.normalized
-        stop = len(hay) if end is None else end
-        i = hay.find(needle, start, stop)
+        candidates = self._candidates(needle)
+        if candidates is not None:
+            return [p for p in candidates if p >= start and hay.startswith(needle, p)]
+        found = []
+        i = hay.find(needle, start)
         while i >= 0:
             found.append(i)
-            i = hay.find(needle, i + 1, stop)
+            i = hay.find(needle, i + 1)
         return found
+
+    def _first(self, needle: str, start: int) -> int:
+        candidates = self._candidates(needle)
+        if candidates is None:
+            return self.normalized.find(needle, start)
+        for p in candidates[bisect_right(candidates, start - 1) :]:
+            if self.normalized.startswith(needle, p):
+                return p
+        return -1
 
     def locate(self, locator: Locator) -> Located:
         """Every passage ``locator`` can name (normalised search, exact offsets back)."""
@@ -134,7 +200,7 @@ class NormalizedText:
             if locator.tail is None:
                 spans.append((h, h + len(locator.head)))
                 continue
-            t = self.normalized.find(locator.tail, h + len(locator.head))
+            t = self._first(locator.tail, h + len(locator.head))
             if t >= 0:
                 spans.append((h, t + len(locator.tail)))
         unique = sorted(set(spans))
