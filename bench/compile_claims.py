@@ -31,9 +31,41 @@ from policygraph.authoring import compile_claims, known_graph  # noqa: E402
 from policygraph.authoring.decompile import words_for  # noqa: E402
 from policygraph.authoring.textindex import NormalizedText, parse_words  # noqa: E402
 
-SYLLABLES = ["fast", "lege", "kom", "mune", "hel", "se", "for", "bygg", "ing", "til", "tak",
-             "ord", "ning", "sam", "ar", "beid", "ans", "var", "plan", "stat", "tje", "nest",
-             "fol", "ke", "mål", "rett", "ledd", "vakt", "sy", "ke", "hus", "pa", "sient"]  # fmt: skip
+SYLLABLES = [
+    "fast",
+    "lege",
+    "kom",
+    "mune",
+    "hel",
+    "se",
+    "for",
+    "bygg",
+    "ing",
+    "til",
+    "tak",
+    "ord",
+    "ning",
+    "sam",
+    "ar",
+    "beid",
+    "ans",
+    "var",
+    "plan",
+    "stat",
+    "tje",
+    "nest",
+    "fol",
+    "ke",
+    "mål",
+    "rett",
+    "ledd",
+    "vakt",
+    "sy",
+    "ke",
+    "hus",
+    "pa",
+    "sient",
+]
 
 
 def make_text(size: int, rng: random.Random) -> str:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import difflib
 import re
 from bisect import bisect_right
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 
 __all__ = ["Located", "Locator", "NormalizedText", "normalize_words", "parse_words"]
 
@@ -63,8 +63,22 @@ class Located:
 
 
 # Every white-space character but the plain space (str.isspace), and runs of spaces.
-_OTHER_SPACE = "".join(chr(c) for c in (*range(9, 14), *range(28, 32), 133, 160, 5760,
-                                        *range(8192, 8203), 8232, 8233, 8239, 8287, 12288))  # fmt: skip
+_OTHER_SPACE = "".join(
+    chr(c)
+    for c in (
+        *range(9, 14),
+        *range(28, 32),
+        133,
+        160,
+        5760,
+        *range(8192, 8203),
+        8232,
+        8233,
+        8239,
+        8287,
+        12288,
+    )
+)
 _SPACES = re.compile(" {2,}")
 
 
@@ -121,7 +135,7 @@ class NormalizedText:
 
     def prepare(self, needles: list[str]) -> None:
         """Index, in one pass over the text, the inner words of ``needles`` (for speed only)."""
-        wanted = set()
+        wanted: set[str] = set()
         for needle in needles:
             words = needle.split(" ")
             wanted.update(w for w in words[1:-1] if w not in self._words)
