@@ -226,3 +226,25 @@ def test_reanchor_map_names_another_file_and_errors_exit_2(tmp_path: Path) -> No
     assert code == 2
     result = CliRunner().invoke(cli, ["anchors", "-o", str(tmp_path / "x.ttl")])
     assert result.exit_code == 2 and not (tmp_path / "x.ttl").exists()
+
+
+def test_the_json_schema_is_current_and_accepts_every_valid_file() -> None:
+    import json
+
+    import jsonschema
+    import yaml
+
+    from policygraph.authoring.schema import SCHEMA_FILE, build_schema
+
+    shipped = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    assert shipped == build_schema(), "regenerate: python -m policygraph.authoring.schema"
+    jsonschema.Draft202012Validator.check_schema(shipped)
+    validator = jsonschema.Draft202012Validator(shipped)
+    for path in VALID:
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        assert not list(validator.iter_errors(document)), path.name
+    wrong = yaml.load(
+        (HERE / "invalid" / "unknown-section-and-field.yaml").read_text(encoding="utf-8"),
+        Loader=yaml.BaseLoader,
+    )
+    assert list(validator.iter_errors(wrong))

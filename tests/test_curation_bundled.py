@@ -254,3 +254,17 @@ def test_reanchored_data_verifies_against_the_revised_text(
     assert {r.status for r in results} == {"moved"}
     again, _ = reanchor(updated_graph(data, results, texts), tmp_path)
     assert {r.status for r in again} == {"verified"}
+
+
+def test_decompiled_files_follow_the_json_schema(data: Graph, sources: Path) -> None:
+    import json
+
+    import jsonschema
+    import yaml
+
+    from policygraph.authoring.schema import SCHEMA_FILE
+
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text("utf-8")))
+    for name, text in decompile(data, sources).items():
+        errors = [e.message for e in validator.iter_errors(yaml.safe_load(text))]
+        assert not errors, (name, errors[:3])
