@@ -48,7 +48,7 @@ def build_schema() -> dict[str, Any]:
         "type": "string",
         "description": "'first words … last words' of the passage, or all its words",
     }
-    anchor = {
+    anchor: dict[str, Any] = {
         "oneOf": [
             words,
             {
