@@ -46,6 +46,8 @@ FIELDS: Final[tuple[Field, ...]] = (
     Field("addressed-to", PG + "addressedTo", "ref:actors"),
     Field("modality", PG + "modality", "concept:modality"),
     Field("strength", PG + "strength", "concept:strength"),
+    Field("attribution", PG + "attributionBasis", "concept:basis"),
+    Field("attribution-rationale", PG + "attributionRationale", "lang"),
     Field("date", PG + "date", "date"),
     Field("topic", PG + "topic", "concept:topic"),
     Field("refers-to", PG + "refersTo", "ref:documents"),
