@@ -34,10 +34,7 @@ OA = PREFIXES["oa"]
 
 @pytest.fixture(scope="module")
 def sources() -> Path:
-    found = sources_dir()
-    if found is None:
-        pytest.skip("the source texts (../shared/sources) are not here")
-    return found
+    return sources_dir() or pytest.skip("the source texts (../shared/sources) are not here")
 
 
 @pytest.fixture(scope="module")

@@ -134,6 +134,16 @@ class Compiler:
             for key, value in self._entries(ctx, node):
                 self._anchor_definition(ctx, value, ANCHOR_NS + key.value, where(name, key))
 
+    def _define(self, iri: str, here: Where, clash: str, hint: str = "") -> bool:
+        """Record where ``iri`` is defined; False (and a problem) if it already was."""
+        first = self.defined.get(iri)
+        if first is not None:
+            where_first = f"{first.path}:{first.line}:{first.column}"
+            self.problems.append(here.problem(f"{clash} at {where_first}{hint}"))
+            return False
+        self.defined[iri] = here
+        return True
+
     def _bad(self, path: str, node: yaml.Node, message: str) -> None:
         self.problems.append(where(path, node).problem(message))
 
@@ -233,17 +243,8 @@ class Compiler:
         namespace, base_class, default_type = SECTIONS[section]
         for key, value in self._entries(ctx, node):
             iri = namespace + key.value
-            here = where(ctx.path, key)
-            if iri in self.defined:
-                first = self.defined[iri]
-                self.problems.append(
-                    here.problem(
-                        f"{key.value!r} is already defined at {first.path}:{first.line}:"
-                        f"{first.column}"
-                    )
-                )
+            if not self._define(iri, where(ctx.path, key), f"{key.value!r} is already defined"):
                 continue
-            self.defined[iri] = here
             if not isinstance(value, yaml.MappingNode):
                 self._bad(ctx.path, value, f"{key.value}: expected a mapping of fields")
                 continue
@@ -432,16 +433,9 @@ class Compiler:
         else:
             self._bad(ctx.path, node, "an anchor is words, or a mapping with words")
             return None
-        if iri in self.defined:
-            first = self.defined[iri]
-            self.problems.append(
-                here.problem(
-                    f"anchor id {iri[len(ANCHOR_NS) :]!r} is already used at "
-                    f"{first.path}:{first.line}:{first.column}; give this one an id"
-                )
-            )
+        slug = iri[len(ANCHOR_NS) :]
+        if not self._define(iri, here, f"anchor id {slug!r} is already used", "; give an id"):
             return iri
-        self.defined[iri] = here
         locator = parse_words(words, after)
         if not locator.head:
             self._bad(ctx.path, node, "the words are empty")
