@@ -248,3 +248,22 @@ def test_the_json_schema_is_current_and_accepts_every_valid_file() -> None:
         Loader=yaml.BaseLoader,
     )
     assert list(validator.iter_errors(wrong))
+
+
+def test_compile_json_output_for_programs(tmp_path: Path) -> None:
+    import json
+
+    good = HERE / "valid" / "complete-source.yaml"
+    target = tmp_path / "out.ttl"
+    args = ["compile", str(good), "--sources", str(SOURCES), "-o", str(target)]
+    result = CliRunner().invoke(cli, [*args, "--format", "json"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["claims"] == 3
+    bad = HERE / "invalid" / "words-found-twice.yaml"
+    result = CliRunner().invoke(cli, ["compile", str(bad), "--sources", str(SOURCES)])
+    assert result.exit_code == 2
+    result = CliRunner().invoke(
+        cli, ["compile", str(bad), "--sources", str(SOURCES), "--format", "json"]
+    )
+    problems = json.loads(result.output)["problems"]
+    assert result.exit_code == 2 and problems[0]["line"] == 22 and problems[0]["column"] == 9

@@ -82,19 +82,32 @@ def compile_command(
                 click.echo("the compiled graph breaks the shapes; nothing written", err=True)
             return EXIT_PROBLEMS
         warnings = len(report.results)
+    else:
+        warnings = 0
     if output is None:
         click.echo(turtle, nl=False)
     else:
         _write(output, turtle)
-    if fmt == "text" and output is not None:
+    if output is not None:
         from ..namespaces import PG
 
         claims = len({s for s, _, _ in graph.triples((None, None, None)) if "/id/claim/" in str(s)})
         anchors = len(list(graph.subjects(predicate=None, object=_uri(PG + "TextAnchor"))))
-        checked = "not validated" if no_validate else f"conforms, {warnings} warning(s)"
-        click.echo(
-            f"{output}: {len(graph)} triples, {claims} claim(s), {anchors} anchor(s); {checked}"
-        )
+        summary = {
+            "output": output,
+            "triples": len(graph),
+            "claims": claims,
+            "anchors": anchors,
+            "validated": not no_validate,
+            "warnings": None if no_validate else warnings,
+        }
+        if fmt == "json":
+            click.echo(json.dumps(summary, indent=2))
+        else:
+            checked = "not validated" if no_validate else f"conforms, {warnings} warning(s)"
+            click.echo(
+                f"{output}: {len(graph)} triples, {claims} claim(s), {anchors} anchor(s); {checked}"
+            )
     return EXIT_OK
 
 
