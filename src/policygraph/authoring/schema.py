@@ -21,26 +21,31 @@ def _one_or_many(item: dict[str, Any]) -> dict[str, Any]:
     return {"oneOf": [item, {"type": "array", "items": item, "minItems": 1}]}
 
 
-def _value(kind: str) -> dict[str, Any]:
+def _definitions() -> dict[str, Any]:
     text: dict[str, Any] = {"type": "string"}
-    if kind == "lang":
-        return {
+    date = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+    return {
+        "lang": {
             "type": "object",
             "description": "Text per language tag: {nb: ..., en: ...}",
             "propertyNames": {"pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$"},
             "additionalProperties": _one_or_many(text),
             "minProperties": 1,
-        }
-    if kind == "date":
-        pattern = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
-        return _one_or_many({"type": "string", "pattern": pattern})
-    if kind == "iri":
-        return _one_or_many({"type": "string", "format": "iri"})
+        },
+        "text": _one_or_many(text),
+        "date": _one_or_many({"type": "string", "pattern": date}),
+        "iri": _one_or_many({"type": "string", "format": "iri"}),
+        "ids": _one_or_many({"type": "string", "description": "ids (or CURIEs, or IRIs)"}),
+        "slugs": _one_or_many({"type": "string", "description": "concept slugs"}),
+    }
+
+
+def _value(kind: str) -> dict[str, Any]:
     if kind.startswith("ref:"):
-        return _one_or_many({"type": "string", "description": f"an id in {kind[4:]}"})
+        return {"$ref": "#/$defs/ids", "description": f"ids in {kind[4:]}"}
     if kind.startswith("concept:"):
-        return _one_or_many({"type": "string", "description": f"a {kind[8:]} concept's slug"})
-    return _one_or_many(text)
+        return {"$ref": "#/$defs/slugs", "description": f"{kind[8:]} concepts, by slug"}
+    return {"$ref": f"#/$defs/{kind}"}
 
 
 def build_schema() -> dict[str, Any]:
@@ -91,7 +96,7 @@ def build_schema() -> dict[str, Any]:
         "additionalProperties": False,
     }
     fields: dict[str, Any] = {f.key: _value(f.kind) for f in FIELDS}
-    fields["type"] = _one_or_many({"type": "string"})
+    fields["type"] = {"$ref": "#/$defs/text"}
     fields["at"] = {"oneOf": [anchor, {"type": "array", "items": anchor}]}
     entry = {"type": "object", "properties": fields, "additionalProperties": False}
     claim = {
@@ -134,6 +139,7 @@ def build_schema() -> dict[str, Any]:
             "anchors": section(anchor["oneOf"][1]),
         },
         "additionalProperties": False,
+        "$defs": _definitions(),
     }
 
 
