@@ -19,7 +19,7 @@ HERE = Path(__file__).parent / "authoring"
 SOURCES = HERE / "sources"
 VALID = sorted((HERE / "valid").glob("*.yaml"))
 INVALID = sorted((HERE / "invalid").glob("*.yaml"))
-MIN_VALID, MIN_INVALID = 1, 14  # the suite may grow, never shrink
+MIN_VALID, MIN_INVALID = 1, 15  # the suite may grow, never shrink
 
 
 @pytest.fixture(scope="module")

@@ -245,6 +245,14 @@ class Compiler:
             iri = namespace + key.value
             if not self._define(iri, where(ctx.path, key), f"{key.value!r} is already defined"):
                 continue
+            if (URIRef(iri), RDF.type, None) in self.known:
+                self._bad(
+                    ctx.path,
+                    key,
+                    f"{key.value!r} is already defined in the loaded data (the bundled data "
+                    "unless left out): refer to it by its id, or choose another id",
+                )
+                continue
             if not isinstance(value, yaml.MappingNode):
                 self._bad(ctx.path, value, f"{key.value}: expected a mapping of fields")
                 continue
