@@ -71,6 +71,7 @@ class _Text:
     _words: Words | None = None
     _index: dict[str, list[int]] | None = None
     _single: dict[str, list[int]] | None = None
+    _single_hashes: list[str] | None = None
 
     @property
     def words(self) -> Words:
@@ -78,12 +79,19 @@ class _Text:
             self._words = Words(self.text)
         return self._words
 
+    @property
+    def single_hashes(self) -> list[str]:
+        """The hash of every word alone (for spans of one word)."""
+        if self._single_hashes is None:
+            self._single_hashes = [shingles([w])[0] for w in self.words.words]
+        return self._single_hashes
+
     def positions(self, single: bool) -> dict[str, list[int]]:
         if single:
             if self._single is None:
                 table: dict[str, list[int]] = defaultdict(list)
-                for j, word in enumerate(self.words.words):
-                    table[shingles([word])[0]].append(j)
+                for j, h in enumerate(self.single_hashes):
+                    table[h].append(j)
                 self._single = table
             return self._single
         if self._index is None:
@@ -182,7 +190,7 @@ def _find(text: _Text, fp: Fingerprint) -> tuple[str, tuple[int, int] | None, fl
     variants = [(False, n + 1)] + ([(True, 1)] if n == 1 else [])
     exact: list[tuple[int, int]] = []
     for single, m in variants:
-        seq = [shingles([w])[0] for w in words.words] if single else words.pairs
+        seq = text.single_hashes if single else words.pairs
         for j in text.positions(single).get(fp.span[0], []):
             if seq[j : j + n] == list(fp.span):
                 exact.append((j, j + m - 1))
