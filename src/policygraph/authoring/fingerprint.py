@@ -6,8 +6,8 @@ consecutive words; its fingerprint is the first 16 bits of the SHA-256 of the pa
 keeps, in one literal (``pg:wordFingerprint``), the shingles of its span and of the six words
 before and after it, as hex: ``v1;trim=LEAD,TRAIL;span=a1b2.c3d4;before=...;after=...``.
 Sixteen bits give tens of thousands of word pairs per value, so the fingerprint does not reveal
-the text; a run of them
-in order is still unmistakable (a false match of five in a row in a 2 MB text: about 2^-60).
+the text; a run of them in order is still unmistakable (a false match of five in a row in a
+2 MB text: about 2^-60).
 """
 
 from __future__ import annotations
