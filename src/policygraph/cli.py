@@ -191,9 +191,29 @@ def gaps(data: tuple[str, ...], no_bundled_data: bool, fmt: str) -> int:
 
 @cli.command()
 @click.option("--sources", metavar="DIR", help="Verify anchors against the texts in DIR.")
+@click.option("--reanchor", is_flag=True, help="Find each anchor again in revised texts.")
+@click.option("-o", "--output", metavar="FILE", help="With --reanchor: write re-anchored data.")
+@click.option(
+    "--map", "maps", multiple=True, metavar="DOC=FILE", help="With --reanchor: DOC's text."
+)
 @common()
-def anchors(data: tuple[str, ...], no_bundled_data: bool, fmt: str, sources: str | None) -> int:
-    """List every text anchor; with --sources, resolve and verify them (exit 1 on failure)."""
+def anchors(
+    data: tuple[str, ...],
+    no_bundled_data: bool,
+    fmt: str,
+    sources: str | None,
+    reanchor: bool = False,
+    output: str | None = None,
+    maps: tuple[str, ...] = (),
+) -> int:
+    """List every text anchor; with --sources, resolve and verify them (exit 1 on failure);
+    with --reanchor, report each as verified, moved, fuzzy or lost (exit 1 if any is lost)."""
+    if reanchor or output or maps:
+        from .authoring.cli import run_reanchor
+
+        if not (reanchor and sources):
+            raise _Fail("-o and --map go with --sources DIR --reanchor")
+        return run_reanchor(data, no_bundled_data, fmt, sources, output, maps)
     from .anchors import SourceTexts, check_anchor
 
     graph = _load(data, no_bundled_data)
@@ -325,6 +345,15 @@ def show(data: tuple[str, ...], no_bundled_data: bool, fmt: str, ref: str) -> in
         for subject in subjects:
             click.echo(f"  ^{shorten(prop)}  {shorten(subject)}")
     return EXIT_OK
+
+
+def _register_curation() -> None:
+    from .authoring.cli import register  # curation commands: start, compile, decompile, ...
+
+    register(cli)
+
+
+_register_curation()
 
 
 def main() -> None:
