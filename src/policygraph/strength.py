@@ -142,8 +142,9 @@ def check_strength(graph: Graph) -> tuple[StrengthFinding, ...]:
     languages = {lang for level in strengths.values() for lang in level.cues}
     findings: list[StrengthFinding] = []
     for claim in _claims(graph):
-        recorded = strengths.get(URIRef(str(graph.value(claim, _STRENGTH))))
-        modality = modalities.get(URIRef(str(graph.value(claim, _MODALITY))))
+        # More than one value breaks the shapes; here the most lenient one is judged.
+        recorded = _strongest(strengths, graph.objects(claim, _STRENGTH))
+        modality = _strongest(modalities, graph.objects(claim, _MODALITY))
         for language, text in _statements(graph, claim, languages):
             found = _wording(text, language, recorded, modality, strengths, modalities, asserted)
             findings.extend(
@@ -189,6 +190,11 @@ def _wording(
                 message = f"«{cue}» asks as {asks}, stronger than its recorded modality {own}"
                 out.append(("stronger-modality", cue, message))
     return out
+
+
+def _strongest(scale: dict[URIRef, _Level], values: Iterable[object]) -> _Level | None:
+    levels = [scale[v] for v in values if isinstance(v, URIRef) and v in scale]
+    return max(levels, key=lambda level: level.rank, default=None)
 
 
 def _slug(concept: URIRef) -> str:
