@@ -269,6 +269,7 @@ def generate(
                 ),
             ]
             w.count += 1  # two statements
+            pairs.append(("pg:strength", "pgc:strength-asserted"))
             if c not in missing_asserter:
                 pairs.append(("pg:assertedBy", actors[rng.randrange(n_actors)]))
             pairs.append(("pg:statedIn", doc_of[c]))

@@ -47,24 +47,32 @@ def sources() -> Path:
 def test_claim_counts_by_type(bundled: pg.PolicyGraph) -> None:
     stats = bundled.stats()
     assert stats["claims_by_type"] == {
-        "Finding": 24,
-        "Recommendation": 10,
-        "PolicyGoal": 5,
-        "Statement": 9,
-        "Event": 4,
+        "Finding": 22,
+        "Recommendation": 11,
+        "PolicyGoal": 4,
+        "Statement": 13,
+        "Event": 5,
     }
-    assert stats["claims"] == 52
-    assert stats["links_by_basis"] == {"inferred": 16, "stated": 8}
+    assert stats["claims"] == 55
+    assert stats["anchors"] == 65
+    assert stats["links_by_basis"] == {"inferred": 21, "stated": 8}
 
 
-def test_conforms_without_warnings(bundled: pg.PolicyGraph) -> None:
+# The one recommendation the text gives no reason for: the call for more research (issue 14).
+UNJUSTIFIED = CLAIM + "ntnu-more-research"
+
+
+def test_conforms_with_only_the_honest_gap(bundled: pg.PolicyGraph) -> None:
     report = bundled.validate()
     assert report.conforms, str(report)
-    assert report.results == (), str(report)
+    assert [(r.shape.rsplit("#", 1)[1], r.focus, r.severity) for r in report.results] == [
+        ("RecommendationJustifiedBy", UNJUSTIFIED, "Warning")
+    ], str(report)
 
 
-def test_no_gaps(bundled: pg.PolicyGraph) -> None:
-    assert bundled.gaps() == []
+def test_the_only_gap_is_the_unjustified_call(bundled: pg.PolicyGraph) -> None:
+    gaps = bundled.gaps()
+    assert [g.resource for g in gaps] == [UNJUSTIFIED], gaps
 
 
 def test_every_claim_is_complete(bundled: pg.PolicyGraph) -> None:
@@ -83,7 +91,7 @@ def test_every_claim_is_complete(bundled: pg.PolicyGraph) -> None:
 def test_every_recommendation_has_modality_and_reasons(bundled: pg.PolicyGraph) -> None:
     for trace in bundled.trace_all():
         assert trace.modality in {"must", "should", "calls-for"}, trace.recommendation
-        assert trace.edges, trace.recommendation
+        assert trace.edges or trace.recommendation == UNJUSTIFIED, trace.recommendation
         assert trace.asserted_by and trace.anchors
         assert all(e.basis in {"stated", "inferred"} for e in trace.edges)
 
@@ -112,9 +120,13 @@ def test_national_strategy_rests_on_the_reasons_the_report_gives(bundled: pg.Pol
         CLAIM + "ntnu-fragmented-responsibility",
     }
     assert all(e.anchor is not None for e in trace.edges if e.basis == "stated")
-    inferred = [e for e in trace.edges if e.basis == "inferred"]
-    assert [e.target for e in inferred] == [CLAIM + "ntnu-separate-implementation-demanding"]
-    assert inferred[0].rationale
+    direct = [e for e in trace.edges if e.source == trace.recommendation]
+    inferred = [e for e in direct if e.basis == "inferred"]
+    assert {e.target for e in inferred} == {
+        CLAIM + "ntnu-separate-implementation-demanding",
+        CLAIM + "ntnu-structures-disfavour-prevention",
+    }
+    assert all(e.rationale for e in inferred)
     assert trace.asserted_by == (ACTOR + "ntnu-researchers",)
     assert trace.addressed_to == (ACTOR + "myndighetene",)
     assert trace.modality == "should"
@@ -147,10 +159,10 @@ def test_strengthen_gp_scheme_reasons(bundled: pg.PolicyGraph) -> None:
         "hermansen-ageing-multimorbidity": "stated",
         "hermansen-gain-can-grow": "inferred",
         "lf-good-tools": "inferred",
-        "gatekeeper-equity": "inferred",
+        "gatekeeper-role-holds-its-place": "inferred",
     }
     reached = set(trace.claims)
-    assert CLAIM + "gatekeeper-outcomes" in reached  # through hermansen-gain-can-grow
+    assert CLAIM + "gatekeeper-outcomes" in reached  # the gatekeeper conclusion rests on it
     assert CLAIM + "lf-requires-municipal-will" in reached  # qualifies the good-tools finding
     assert trace.asserted_by == (ACTOR + "marit-hermansen",)
 
@@ -168,7 +180,10 @@ def test_documents_and_identifiers(bundled: pg.PolicyGraph) -> None:
     assert [str(r[0]) for r in rows] == ["LOV-2011-06-24-29", "LOV-2011-06-24-30"]
     report = bundled.describe("ntnu-ks-report")
     assert report["properties"][PG + "commissionedBy"] == [ACTOR + "ks"]
-    assert report["properties"]["http://purl.org/dc/terms/creator"] == [ACTOR + "ntnu-ism"]
+    assert sorted(report["properties"]["http://purl.org/dc/terms/creator"]) == [
+        ACTOR + "ntnu-ism",
+        ACTOR + "ntnu-researchers",
+    ]
 
 
 def test_organisation_parts_and_roles(bundled: pg.PolicyGraph) -> None:

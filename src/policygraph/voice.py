@@ -1,0 +1,148 @@
+"""Voice: is each claim put in the mouth of whoever says it in the text?
+
+The ontology's rule (see ``pg:Claim``): a headline or lead is the publication's voice, a quote
+its speaker's, narration the author's or publisher's; a claim stated in a report is asserted by
+the report's authors or the body that made it, never by whoever relays it. Two parts of that
+rule can be checked from the graph alone:
+
+- ``event-narrated-by-article``: an Event stated only in news articles is the articles'
+  narration, so each of its asserters is a creator or publisher of one of them;
+- ``report-claim-by-maker``: each asserter of a claim stated in a report is one of the report's
+  makers (``dcterms:creator``, ``dcterms:contributor``, ``dcterms:publisher``, or a part of one,
+  ``org:subOrganizationOf``), not someone who only relays it.
+
+A document that records none of its makers cannot be judged and is passed over. Which span is a
+headline or a quote is in the texts, not the graph; the curators keep that part of the rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS
+
+from .namespaces import PG, PREFIXES
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+__all__ = ["VoiceFinding", "check_voice"]
+
+_CLAIM = URIRef(PG + "Claim")
+_EVENT = URIRef(PG + "Event")
+_REPORT = URIRef(PG + "Report")
+_ARTICLE = URIRef(PG + "NewsArticle")
+_ASSERTED_BY = URIRef(PG + "assertedBy")
+_STATED_IN = URIRef(PG + "statedIn")
+_RELAYED_IN = URIRef(PG + "relayedIn")
+_SUB_ORG_OF = URIRef(PREFIXES["org"] + "subOrganizationOf")
+_HAS_SUB_ORG = URIRef(PREFIXES["org"] + "hasSubOrganization")
+_MAKERS = (DCTERMS.creator, DCTERMS.contributor, DCTERMS.publisher)
+_NARRATORS = (DCTERMS.creator, DCTERMS.publisher)
+
+
+@dataclass(frozen=True)
+class VoiceFinding:
+    """One claim asserted by someone the text does not give its voice to."""
+
+    claim: str
+    rule: str
+    asserter: str
+    documents: tuple[str, ...]
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "claim": self.claim,
+            "rule": self.rule,
+            "asserter": self.asserter,
+            "documents": list(self.documents),
+            "message": self.message,
+        }
+
+
+def check_voice(graph: Graph) -> tuple[VoiceFinding, ...]:
+    """Every claim in ``graph`` whose asserter breaks the voice rule. The graph is only read."""
+    findings: list[VoiceFinding] = []
+    articles = _instances(graph, _ARTICLE)
+    all_reports = _instances(graph, _REPORT)
+    events = _instances(graph, _EVENT)
+    for claim in sorted(_instances(graph, _CLAIM), key=str):
+        stated = sorted({d for d in graph.objects(claim, _STATED_IN) if isinstance(d, URIRef)})
+        asserters = sorted(a for a in graph.objects(claim, _ASSERTED_BY) if isinstance(a, URIRef))
+        reports = [d for d in stated if d in all_reports]
+        if claim in events and stated and all(d in articles for d in stated):
+            narrators = _makers(graph, stated, _NARRATORS)
+            if narrators:
+                for who in asserters:
+                    if who not in narrators:
+                        findings.append(
+                            VoiceFinding(
+                                str(claim),
+                                "event-narrated-by-article",
+                                str(who),
+                                tuple(map(str, stated)),
+                                f"an event narrated by {_names(stated)} is its author's or "
+                                f"publisher's ({_names(sorted(narrators))}), not {_name(who)}'s",
+                            )
+                        )
+        if reports:
+            makers = _makers(graph, reports, _MAKERS)
+            if makers:
+                relayed = [d for d in graph.objects(claim, _RELAYED_IN) if isinstance(d, URIRef)]
+                relayers = _makers(graph, relayed, _MAKERS)
+                for who in asserters:
+                    if who not in makers:
+                        why = " who only relays it" if who in relayers else ""
+                        findings.append(
+                            VoiceFinding(
+                                str(claim),
+                                "report-claim-by-maker",
+                                str(who),
+                                tuple(map(str, reports)),
+                                f"a claim stated in {_names(reports)} is asserted by its makers "
+                                f"({_names(sorted(makers))}), not by {_name(who)}{why}",
+                            )
+                        )
+    return tuple(findings)
+
+
+def _instances(graph: Graph, cls: URIRef) -> set[URIRef]:
+    kinds, frontier = {cls}, [cls]
+    while frontier:
+        for sub in graph.subjects(RDFS.subClassOf, frontier.pop()):
+            if isinstance(sub, URIRef) and sub not in kinds:
+                kinds.add(sub)
+                frontier.append(sub)
+    return {n for k in kinds for n in graph.subjects(RDF.type, k) if isinstance(n, URIRef)}
+
+
+def _makers(graph: Graph, documents: list[URIRef], properties: tuple[URIRef, ...]) -> set[URIRef]:
+    """Who made the documents by ``properties``, with every part of each (sub-organisations)."""
+    found = {
+        m
+        for d in documents
+        for p in properties
+        for m in graph.objects(d, p)
+        if isinstance(m, URIRef)
+    }
+    frontier = list(found)
+    while frontier:
+        whole = frontier.pop()
+        parts = set(graph.subjects(_SUB_ORG_OF, whole)) | set(graph.objects(whole, _HAS_SUB_ORG))
+        for part in parts:
+            if isinstance(part, URIRef) and part not in found:
+                found.add(part)
+                frontier.append(part)
+    return found
+
+
+def _name(node: URIRef) -> str:
+    text = str(node)
+    return text.rsplit("/", 1)[-1].rsplit("#", 1)[-1] or text
+
+
+def _names(nodes: list[URIRef]) -> str:
+    return ", ".join(_name(n) for n in nodes)
