@@ -108,7 +108,10 @@ class Pages:
             for rec in recs:
                 modality = self._modality(rec)
                 items.append(f"{self.link(rec)} {modality} {bi(self.f.label(rec))}")
-            out.append(f'<h3>{who} <span aria-label="asks">→</span> {whom}</h3>{ul(items)}')
+            out.append(
+                f'<h3>{who} <span class="sr">asks</span><span aria-hidden="true">→</span> '
+                f"{whom}</h3>{ul(items)}"
+            )
         return "\n".join(out) or '<p class="none">No recommendations.</p>'
 
     def _modality(self, claim: str) -> str:
@@ -154,7 +157,8 @@ class Pages:
         return (
             "<p>Topics (rows) by the documents that state claims (columns): each cell counts "
             "the findings (F) and recommendations (R) on that topic; a dash is a gap.</p>"
-            '<div class="scroll" tabindex="0" role="region" aria-label="Evidence and gap map">'
+            '<div class="scroll" tabindex="0" role="region" '
+            'aria-label="Topics by documents, scrollable">'
             f'<table class="gapmap"><thead><tr><th scope="col">Topic</th>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div>"
         )
