@@ -318,3 +318,18 @@ def test_cli_replaces_an_earlier_site_and_refuses_any_other_folder(tmp_path: Pat
 def test_build_site_from_python_returns_a_summary(tmp_path: Path) -> None:
     summary = build_site(pg.load(), tmp_path / "out")
     assert summary.pages == len(list((tmp_path / "out").glob("*.html")))
+
+
+def test_wheel_carries_the_site_package_and_its_assets(tmp_path: Path) -> None:
+    """Regression: an ignore rule for a built site/ folder once kept the package out."""
+    import zipfile
+
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path),
+         str(ROOT)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    (wheel,) = tmp_path.glob("policygraph-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for name in ("site/build.py", "site/assets/site.css", "site/assets/site.js", "notebook.py"):
+        assert f"policygraph/{name}" in names
