@@ -253,7 +253,7 @@ def test_ontology_reference_lists_every_term_with_shapes_and_examples(
         assert "t-pg-" + str(term).split("#")[1] in page.ids
     finding = html.split('id="t-pg-Finding"')[1].split("</article>")[0]
     assert "pgsh:ClaimAssertedBy" in finding  # inherited from pg:Claim's shape
-    assert "warns" in finding and "required" in finding
+    assert "warning" in finding and "violation" in finding and "required: at least 1" in finding
     assert "Examples:" in finding and "funn" in finding and "finding" in finding
 
 

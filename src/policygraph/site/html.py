@@ -50,7 +50,9 @@ statements are the curators' own words, nb and en.</p></footer>
 
 def bi(texts: Mapping[str, str]) -> str:
     """Inline nb and en text; the page's switch shows one of them (both without scripts, with
-    a separator the style sheet adds)."""
+    a separator the style sheet adds). The same text in both is written once."""
+    if texts.get("nb") == texts.get("en"):
+        return escape(texts.get("nb", ""))
     return "".join(
         f'<span class="l-{lang}" lang="{lang}">{escape(texts.get(lang, ""))}</span>'
         for lang in ("nb", "en")

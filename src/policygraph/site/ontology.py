@@ -62,7 +62,7 @@ class Reference:
         if path is not None:
             bits.append(f"{code(str(path))}" if isinstance(path, URIRef) else "a path")
         for prop, fmt in (
-            ("minCount", "at least {}"),
+            ("minCount", "required: at least {}"),
             ("maxCount", "at most {}"),
             ("qualifiedMinCount", "at least {} of the kind"),
             ("class", "each a {}"),
@@ -81,6 +81,11 @@ class Reference:
                 bits.append(fmt.format(shown))
         for values in g.objects(shape, URIRef(SH + "in")):
             bits.append("one of " + ", ".join(code(str(v)) for v in Collection(g, values)))
+        for options in g.objects(shape, URIRef(SH + "or")):
+            choices = [self._constraint(option) for option in Collection(g, options)]
+            bits.append("either " + " or ".join(c for c in choices if c))
+        if (shape, URIRef(SH + "select"), None) in g:
+            bits.append("a SPARQL rule (each row it returns is a result)")
         return ", ".join(bits)
 
     def _shape_rows(self, node_shape: Node) -> list[str]:
@@ -92,11 +97,8 @@ class Reference:
             severity = g.value(shape, URIRef(SH + "severity")) or g.value(
                 node_shape, URIRef(SH + "severity")
             )
-            level = (
-                "warns"
-                if severity is not None and str(severity).endswith("Warning")
-                else "required"
-            )
+            warns = severity is not None and str(severity).endswith("Warning")
+            level = "warning" if warns else "violation"
             message = bilingual(_texts(g, shape, SH + "message"))
             rows.append(
                 f'<tr><td>{code(str(shape))}</td><td class="sev-{level}">{level}</td>'
@@ -231,8 +233,8 @@ class Reference:
             f"<h1>The policygraph ontology {escape(str(version or ''))}</h1>"
             + (f"<p>{bi(about)}</p>" if about else "")
             + "<p>Generated from <code>ontology/</code> (OWL, SKOS concept schemes, SHACL "
-            "shapes). <em>required</em> rules are violations; <em>warns</em> rules point at "
-            "gaps.</p>"
+            "shapes). A broken <em>violation</em> rule makes data wrong; a <em>warning</em> "
+            "points at a gap to fill.</p>"
             + toc
             + section("Classes", "".join(self.entry(t, True) for t in classes), "classes")
             + section("Properties", "".join(self.entry(t, False) for t in properties), "properties")

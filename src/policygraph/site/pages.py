@@ -37,9 +37,16 @@ class Pages:
             return f'<a href="{target}">{escape(local_name(iri))}</a>'
         return f'<a href="{target}">{bi(self.f.label(iri))}</a>'
 
-    def claim_item(self, iri: str) -> str:
+    def badge(self, iri: str) -> str:
+        """The resource's most specific class, by the class's own nb and en labels."""
         kind = self.f.type_of(iri)
-        return f'{self.link(iri)} <span class="type">{escape(kind)}</span> {bi(self.f.label(iri))}'
+        if not kind:
+            return ""
+        texts = self.f.label(PG + kind) if (URIRef(PG + kind), None, None) in self.f.g else {}
+        return f'<span class="type">{bi(texts) if texts else escape(kind)}</span>'
+
+    def claim_item(self, iri: str) -> str:
+        return f"{self.link(iri)} {self.badge(iri)} {bi(self.f.label(iri))}"
 
     def anchor_href(self, anchor: Anchor) -> str | None:
         page_name = self.texts.get(anchor.document or "")
@@ -90,7 +97,13 @@ class Pages:
         return self.render("Evidence map", "\n".join(body), "index.html")
 
     def _entity_item(self, iri: str) -> str:
-        return f'{self.link(iri)} <span class="type">{escape(self.f.type_of(iri))}</span>'
+        ids = [
+            escape(str(v))
+            for prop in ("lovdataId", "whitePaperId")
+            for v in self.f.values(iri, PG + prop)
+        ]
+        extra = f' <span class="ids">{", ".join(ids)}</span>' if ids else ""
+        return f"{self.link(iri)} {self.badge(iri)}{extra}"
 
     def _rec_groups(self) -> str:
         groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
@@ -125,7 +138,7 @@ class Pages:
         topics = sorted(
             set(f.subjects(SKOS + "inScheme", PGC + "topics"))
             | {t for c in f.claims for t in f.iris(c, PG + "topic")},
-            key=lambda t: (f.label(t)["en"].lower(), t),
+            key=lambda t: (f.label(t)["nb"].lower(), t),
         )
         documents = sorted({d for c in f.claims for d in f.iris(c, PG + "statedIn")})
         if not topics or not documents:
@@ -150,7 +163,7 @@ class Pages:
                     tds.append('<td class="empty"><span class="sr">none</span>–</td>')
                 else:
                     tds.append(
-                        f'<td class="filled"><span title="findings">{count["F"]} F</span> '
+                        f'<td class="filled"><span title="findings">{count["F"]} F</span> · '
                         f'<span title="recommendations">{count["R"]} R</span></td>'
                     )
             rows.append(f'<tr><th scope="row">{self.link(topic)}</th>{"".join(tds)}</tr>')
@@ -222,7 +235,7 @@ class Pages:
         table = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
         anchors = ul(self.anchor_item(a) for a in f.anchors_of(iri))
         parts = [
-            f'<h1><span class="type">{escape(kind)}</span> {escape(local_name(iri))}</h1>',
+            f"<h1>{self.badge(iri)} {escape(local_name(iri))}</h1>",
             bi_block(f.label(iri)),
             f'<dl class="facts">{table}</dl>',
             section("Where the text says it", anchors, "anchors"),
@@ -304,7 +317,7 @@ class Pages:
         ):
             made += [f"{label}: {self.link(d)}" for d in f.subjects(prop, iri)]
         parts = [
-            f'<h1><span class="type">{escape(f.type_of(iri))}</span> {bi(f.label(iri))}</h1>',
+            f"<h1>{self.badge(iri)} {bi(f.label(iri))}</h1>",
             f"<p>{code(iri)}</p>",
             section("Asserts", self._by_type(asserted), "asserts"),
             section("Is asked to act in", ul(self.claim_item(c) for c in asked), "asked"),
@@ -332,7 +345,7 @@ class Pages:
         refers = [self.link(d) for d in f.iris(iri, PG + "refersTo")]
         referred = [self.link(d) for d in f.subjects(PG + "refersTo", iri)]
         parts = [
-            f'<h1><span class="type">{escape(f.type_of(iri))}</span> {bi(f.label(iri))}</h1>',
+            f"<h1>{self.badge(iri)} {bi(f.label(iri))}</h1>",
             f"<p>{code(iri)}</p>",
             f'<dl class="facts">{"".join(ids)}</dl>' if ids else "",
             text_link,
