@@ -333,3 +333,64 @@ def test_wheel_carries_the_site_package_and_its_assets(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("site/build.py", "site/assets/site.css", "site/assets/site.js", "notebook.py"):
         assert f"policygraph/{name}" in names
+
+
+PREFIXES_TTL = """@prefix pg: <https://w3id.org/policygraph/ontology#> .
+@prefix pgc: <https://w3id.org/policygraph/concept/> .
+@prefix claim: <https://w3id.org/policygraph/id/claim/> .
+@prefix anchor: <https://w3id.org/policygraph/id/anchor/> .
+@prefix doc: <https://w3id.org/policygraph/id/doc/> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+"""
+
+
+def test_a_cycle_and_a_link_without_basis_are_drawn_and_named(tmp_path: Path) -> None:
+    data = tmp_path / "cycle.ttl"
+    data.write_text(
+        PREFIXES_TTL
+        + """claim:a a pg:Recommendation ; pg:statement "A nb"@nb, "A en"@en ;
+    pg:justifiedBy claim:b .
+claim:b a pg:Finding ; pg:statement "B nb"@nb, "B en"@en ; pg:supportedBy claim:a .
+""",
+        encoding="utf-8",
+    )
+    files = render_site(pg.load(data, bundled_data=False))
+    html = files["claim-a.html"]
+    svg = html.split('<svg class="evidence"')[1].split("</svg>")[0]
+    assert svg.count('<g class="edge nobasis">') == 2  # one forwards, one back round the side
+    assert "Cycles: claim:a → claim:b" in html
+    width = int(svg.split('width="')[1].split('"')[0])
+    assert width > 2 * 230 + 80 + 2 * 16  # room for the link going back round the side
+    assert "[basis not recorded]" in html
+    assert "claim-b.html" in html
+
+
+def test_anchors_outside_the_text_are_listed_not_marked(tmp_path: Path) -> None:
+    import hashlib
+
+    text_file = FIXTURE_SOURCES / "byrad-rapport.txt"
+    sha = hashlib.sha256(text_file.read_bytes()).hexdigest()
+    text = text_file.read_text(encoding="utf-8")
+    data = tmp_path / "anchors.ttl"
+    data.write_text(
+        PREFIXES_TTL
+        + f"""doc:t a pg:Report ; pg:textSha256 "{sha}" .
+claim:c a pg:Finding ; pg:statement "C"@nb ; pg:anchor anchor:in, anchor:cross, anchor:out .
+anchor:in a pg:TextAnchor ; pg:sourceDocument doc:t ; oa:start 0 ; oa:end 30 .
+anchor:cross a pg:TextAnchor ; pg:sourceDocument doc:t ; oa:start 20 ; oa:end 50 .
+anchor:out a pg:TextAnchor ; pg:sourceDocument doc:t ; oa:start 10 ; oa:end {len(text) + 5} .
+""",
+        encoding="utf-8",
+    )
+    files = render_site(pg.load(data, bundled_data=False), FIXTURE_SOURCES)
+    html = files["text-t.html"]
+    base = "https://w3id.org/policygraph/id/anchor/"
+    check_marks(html, text, {base + "in": (0, 30), base + "cross": (20, 50)})
+    outside = html.split("Anchors outside the text")[1]
+    assert "anchor:out" in outside
+
+
+def test_a_graph_without_claims_still_builds() -> None:
+    files = render_site(pg.load(bundled_data=False))
+    assert "No recommendations." in files["index.html"]
+    assert not any(name.startswith("claim-") for name in files)

@@ -67,8 +67,10 @@ def _columns(root: str, boxes: Sequence[Box], links: Sequence[Link]) -> list[lis
         members = [i for i in sorted(ids) if depth[i] == col]
 
         def weight(node: str) -> tuple[float, str]:
-            parents = [position[link.source] for link in links if link.target == node]
-            parents = [p for p in parents if p is not None]
+            # Only claims in earlier columns have a place yet (a cycle points back).
+            parents = [
+                position[x.source] for x in links if x.target == node and x.source in position
+            ]
             return (sum(parents) / len(parents) if parents else 0.0, node)
 
         members.sort(key=weight)
@@ -96,6 +98,13 @@ def evidence_svg(root: str, boxes: Sequence[Box], links: Sequence[Link], title: 
             y += height + PAD
         total_height = max(total_height, y)
     total_width = PAD * 2 + len(columns) * WIDTH + (len(columns) - 1) * GAP
+    backwards = any(
+        place[x.target][0] <= place[x.source][0]
+        for x in links
+        if x.source in place and x.target in place
+    )
+    if backwards:  # room for the links that go round the right side
+        total_width += GAP // 2 + PAD
     parts = [
         f'<svg class="evidence" xmlns="http://www.w3.org/2000/svg" role="img" '
         f'viewBox="0 0 {total_width} {total_height}" width="{total_width}" '
