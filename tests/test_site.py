@@ -272,6 +272,7 @@ def test_strength_is_shown_when_the_data_has_it(tmp_path: Path) -> None:
     files = render_site(pg.load(extra))
     html = files["claim-ntnu-national-strategy.html"]
     assert "<dt>Strength</dt>" in html and "sterk testgrad" in html and "strong test degree" in html
+    assert 'class="strength"' in files["index.html"]
     assert "<dt>Strength</dt>" not in render_site(pg.load())["claim-ntnu-national-strategy.html"]
 
 

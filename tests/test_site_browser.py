@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -111,26 +110,38 @@ class Reader:
 
 
 @pytest.fixture()
-def reader(
-    chromium: str, site: tuple[Path, pg.PolicyGraph, Path], tmp_path: Path
-) -> Iterator[Reader]:
+def browser(chromium: str, site: tuple[Path, pg.PolicyGraph, Path], tmp_path: Path) -> Any:
+    """Opens readers (a new empty profile each) and checks what they saw when the test ends."""
     from playwright.sync_api import sync_playwright
 
+    readers: list[Reader] = []
     with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),  # new and empty: nothing remembered from other runs
-            executable_path=chromium,
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport={"width": 1200, "height": 900},
-        )
+
+        def open_reader(javascript: bool = True) -> Reader:
+            context = p.chromium.launch_persistent_context(
+                str(tmp_path / f"profile-{len(readers)}"),
+                executable_path=chromium,
+                args=CHROMIUM_ARGS,
+                headless=True,
+                viewport={"width": 1200, "height": 900},
+                java_script_enabled=javascript,
+            )
+            readers.append(Reader(context, site[0]))
+            return readers[-1]
+
         try:
-            r = Reader(context, site[0])
-            yield r
-            assert r.errors == [], r.errors
-            assert r.outside == [], r.outside
+            yield open_reader
+            for r in readers:
+                assert r.errors == [], r.errors
+                assert r.outside == [], r.outside
         finally:
-            context.close()
+            for r in readers:
+                r.context.close()
+
+
+@pytest.fixture()
+def reader(browser: Any) -> Reader:
+    return browser()  # type: ignore[no-any-return]
 
 
 def _marks(page: Any) -> list[dict[str, Any]]:
@@ -180,6 +191,18 @@ def test_reader_follows_an_evidence_step_into_the_source(
     assert page.locator("mark.hl.current").first.is_visible()
     assert page.locator("ol.notes li.current").count() == 1
     page.screenshot(path=str(SCREENSHOTS / "source.png"))
+    # Clicking another highlight marks it and the entry that lists its claims.
+    other = page.locator("mark.hl:not(.current)[id]").last
+    other_id = other.get_attribute("id")
+    other.click(position={"x": 2, "y": 2})
+    page.wait_for_function(f"() => location.hash === '#{other_id}'")
+    assert page.locator(f"#note-{other_id}").get_attribute("class") == "current"
+    assert (
+        page.locator(
+            f"#note-{other_id} a[href^='claim-'], #note-{other_id} a[href^='doc-']"
+        ).count()
+        >= 1
+    )
 
 
 def test_every_highlight_holds_its_source_slice(
@@ -275,3 +298,17 @@ def test_prints_without_navigation(reader: Reader) -> None:
     assert page.locator("table.gapmap").is_visible()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
+
+
+def test_readable_without_javascript(browser: Any) -> None:
+    reader = browser(javascript=False)
+    page = reader.open("index.html")
+    assert not page.locator(".langswitch").is_visible()  # nothing to switch without scripts
+    page.locator("#recommendations a[href^='claim-']").first.click()
+    assert page.locator("p.statement.l-nb").is_visible()
+    assert page.locator("p.statement.l-en").is_visible()
+    link = page.locator("a.show").first
+    if link.count():
+        link.click()
+        target = page.locator("mark.hl:target")
+        assert target.count() == 1 and target.is_visible()  # marked by CSS alone

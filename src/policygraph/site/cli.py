@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -20,14 +21,19 @@ def register(group: click.Group) -> None:
 )
 @common()
 def site(
-    data: tuple[str, ...], no_bundled_data: bool, fmt: str, output: str, sources: str | None
+    data: tuple[str, ...],
+    no_bundled_data: bool,
+    fmt: str,
+    output: str,
+    sources: str | None,
+    **store_options: Any,
 ) -> int:
     """Build a static evidence map (HTML, CSS, a little JavaScript) in DIR."""
     from .build import build_site
 
-    summary = build_site(
-        _load(data, no_bundled_data), Path(output), Path(sources) if sources else None
-    )
+    # Whatever else the shared options carry (a store, an endpoint) goes to the shared loader.
+    graph = _load(data, no_bundled_data, **store_options)
+    summary = build_site(graph, Path(output), Path(sources) if sources else None)
     if fmt == "json":
         _json(summary.to_dict())
     else:

@@ -119,8 +119,10 @@ class Pages:
             whom = ", ".join(self.link(a) for a in addressees) or "no one named"
             items = []
             for rec in recs:
-                modality = self._modality(rec)
-                items.append(f"{self.link(rec)} {modality} {bi(self.f.label(rec))}")
+                items.append(
+                    f"{self.link(rec)} {self._modality(rec)}{self._strength(rec)} "
+                    f"{bi(self.f.label(rec))}"
+                )
             out.append(
                 f'<h3>{who} <span class="sr">asks</span><span aria-hidden="true">→</span> '
                 f"{whom}</h3>{ul(items)}"
@@ -132,6 +134,12 @@ class Pages:
         if not found:
             return ""
         return f'<span class="modality">{bi(self.f.label(found[0]))}</span>'
+
+    def _strength(self, claim: str) -> str:
+        found = self.f.iris(claim, PG + "strength")  # present once the data records it
+        if not found:
+            return ""
+        return f' <span class="strength">{bi(self.f.label(found[0]))}</span>'
 
     def _gap_map(self) -> str:
         f = self.f
@@ -216,8 +224,8 @@ class Pages:
         modality = self._modality(iri)
         if modality:
             facts.append(("Modality", modality))
-        for strength in f.iris(iri, PG + "strength"):  # present once the data has it
-            facts.append(("Strength", bi(f.label(strength))))
+        if f.iris(iri, PG + "strength"):
+            facts.append(("Strength", self._strength(iri)))
         for label, prop in (
             ("Asserted by", "assertedBy"),
             ("Addressed to", "addressedTo"),
