@@ -229,6 +229,18 @@ def test_recommendation_page_draws_stated_and_inferred_links_differently(
         assert 'href="text-article-ntnu-ks-folkehelse.html#a-a000-' in html
 
 
+def test_actor_and_document_pages(bundled_files: dict[str, str]) -> None:
+    person = Page(bundled_files["actor-marit-hermansen.html"]).text
+    assert "president" in person and "2015-09-01" in person  # her role, with its start
+    assert "Fastlegeordningen bør styrkes" in person  # a claim she asserts
+    law = Page(bundled_files["doc-folkehelseloven.html"]).text
+    assert "LOV-2011-06-24-29" in law and "https://lovdata.no/eli/lov/2011/06/24/29" in law
+    assert any(
+        k.startswith("doc-") and "Meld. St. 34 (2012–2013)" in v for k, v in bundled_files.items()
+    )
+    assert "Meld. St. 34 (2012–2013)" in bundled_files["index.html"]
+
+
 def test_index_has_the_gap_map_with_empty_cells_and_the_validation_summary(
     bundled_files: dict[str, str],
 ) -> None:

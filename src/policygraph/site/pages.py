@@ -330,9 +330,30 @@ class Pages:
             section("Asserts", self._by_type(asserted), "asserts"),
             section("Is asked to act in", ul(self.claim_item(c) for c in asked), "asked"),
             section("Documents", ul(made), "documents"),
+            section("Roles and members", ul(self._roles(iri)), "roles"),
             section("Everything the graph says", self._statements(iri), "all"),
         ]
         return self.render(f.label(iri)["en"], "\n".join(parts))
+
+    def _roles(self, iri: str) -> list[str]:
+        """Role assignments the actor is the member or the organisation of, with dates."""
+        f = self.f
+        out = []
+        for role in f.subjects(ORG + "member", iri) + f.subjects(ORG + "organization", iri):
+            what = ", ".join(self.link(r) for r in f.iris(role, ORG + "role"))
+            member = ", ".join(self.link(m) for m in f.iris(role, ORG + "member"))
+            where = ", ".join(self.link(o) for o in f.iris(role, ORG + "organization"))
+            dates = " – ".join(
+                escape(str(d)) for p in ("startDate", "endDate") for d in f.values(role, PG + p)
+            )
+            out.append(f"{member}: {what} in {where}" + (f" ({dates})" if dates else ""))
+        for parent in f.iris(iri, ORG + "subOrganizationOf"):
+            out.append(f"part of {self.link(parent)}")
+        for child in f.iris(iri, ORG + "hasSubOrganization"):
+            out.append(f"has the part {self.link(child)}")
+        for member in f.iris(iri, ORG + "hasMember"):
+            out.append(f"member: {self.link(member)}")
+        return out
 
     def document(self, iri: str) -> str:
         f = self.f
