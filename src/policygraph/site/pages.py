@@ -142,15 +142,24 @@ class Pages:
         return f' <span class="strength">{bi(self.f.label(found[0]))}</span>'
 
     def _gap_map(self) -> str:
+        return (
+            "<p>Topics (rows) by the documents that state claims, and by the actors who assert "
+            "them (columns): each cell counts the findings (F) and recommendations (R) on that "
+            "topic; a dash is a gap.</p>"
+            + self._matrix("statedIn", "documents")
+            + self._matrix("assertedBy", "actors")
+        )
+
+    def _matrix(self, prop: str, noun: str) -> str:
         f = self.f
         topics = sorted(
             set(f.subjects(SKOS + "inScheme", PGC + "topics"))
             | {t for c in f.claims for t in f.iris(c, PG + "topic")},
             key=lambda t: (f.label(t)["nb"].lower(), t),
         )
-        documents = sorted({d for c in f.claims for d in f.iris(c, PG + "statedIn")})
-        if not topics or not documents:
-            return '<p class="none">No claims with topics and stating documents.</p>'
+        columns = sorted({d for c in f.claims for d in f.iris(c, PG + prop)})
+        if not topics or not columns:
+            return f'<p class="none">No claims with topics and {noun}.</p>'
         cells: dict[tuple[str, str], dict[str, int]] = {}
         for claim in f.claims:
             kind = "R" if f.is_a(claim, PG + "Recommendation") else None
@@ -158,15 +167,15 @@ class Pages:
             if kind is None:
                 continue
             for topic in f.iris(claim, PG + "topic"):
-                for doc in f.iris(claim, PG + "statedIn"):
-                    cell = cells.setdefault((topic, doc), {"F": 0, "R": 0})
+                for column in f.iris(claim, PG + prop):
+                    cell = cells.setdefault((topic, column), {"F": 0, "R": 0})
                     cell[kind] += 1
-        head = "".join(f'<th scope="col">{self.link(d)}</th>' for d in documents)
+        head = "".join(f'<th scope="col">{self.link(d)}</th>' for d in columns)
         rows = []
         for topic in topics:
             tds = []
-            for doc in documents:
-                count = cells.get((topic, doc))
+            for column in columns:
+                count = cells.get((topic, column))
                 if count is None:
                     tds.append('<td class="empty"><span class="sr">none</span>–</td>')
                 else:
@@ -176,10 +185,9 @@ class Pages:
                     )
             rows.append(f'<tr><th scope="row">{self.link(topic)}</th>{"".join(tds)}</tr>')
         return (
-            "<p>Topics (rows) by the documents that state claims (columns): each cell counts "
-            "the findings (F) and recommendations (R) on that topic; a dash is a gap.</p>"
+            f"<h3>Topics by {noun}</h3>"
             '<div class="scroll" tabindex="0" role="region" '
-            'aria-label="Topics by documents, scrollable">'
+            f'aria-label="Topics by {noun}, scrollable">'
             f'<table class="gapmap"><thead><tr><th scope="col">Topic</th>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div>"
         )
