@@ -5,7 +5,10 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck pytest bench clean
+AXE_VERSION := 4.10.2
+AXE := node_modules/axe-core/axe.min.js
+
+.PHONY: run test lint typecheck pytest bench clean site
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,13 +32,26 @@ lint: $(STAMP_TEST)
 typecheck: $(STAMP_TEST)
 	$(BIN)/mypy src/policygraph
 
-pytest: $(STAMP_TEST)
+# axe-core for the browser tests' accessibility check (needs npm; the tests skip without it
+# unless POLICYGRAPH_REQUIRE_BROWSER=1).
+$(AXE):
+	@if command -v npm >/dev/null; then \
+	  npm install --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION); \
+	else echo "npm not found: the accessibility check will be skipped"; fi
+
+node_modules: $(AXE)
+
+pytest: $(STAMP_TEST) $(AXE)
 	$(BIN)/python -m pytest -q -n auto
 
 test: lint typecheck pytest
+
+# The evidence map of the bundled data (SOURCES=DIR adds the source texts, marked).
+site: $(STAMP_RUN)
+	$(BIN)/policygraph site -o site $(if $(SOURCES),--sources $(SOURCES))
 
 bench: $(STAMP_TEST)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache node_modules

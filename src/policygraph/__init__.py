@@ -17,6 +17,7 @@ __all__ = [
     "EvidenceTrace",
     "ExportError",
     "Gap",
+    "MissingExtraError",
     "ParseError",
     "PolicyGraph",
     "PolicyGraphError",
@@ -40,6 +41,7 @@ _LAZY = {
     "ValidationResult": "validation",
     "AnchorError": "errors",
     "ExportError": "errors",
+    "MissingExtraError": "errors",
     "ParseError": "errors",
     "PolicyGraphError": "errors",
     "QueryError": "errors",
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
     from .errors import (
         AnchorError,
         ExportError,
+        MissingExtraError,
         ParseError,
         PolicyGraphError,
         QueryError,

@@ -354,6 +354,7 @@ def _register_curation() -> None:
 
 
 _register_curation()
+__import__("policygraph.site.cli", fromlist=["register"]).register(cli)  # policygraph site
 
 
 def main() -> None:

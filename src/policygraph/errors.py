@@ -11,6 +11,7 @@ from collections.abc import Sequence
 __all__ = [
     "AnchorError",
     "ExportError",
+    "MissingExtraError",
     "ParseError",
     "PolicyGraphError",
     "QueryError",
@@ -67,3 +68,7 @@ class ExportError(PolicyGraphError):
 
 class AnchorError(PolicyGraphError):
     """Anchors could not be resolved (for instance a sources folder that does not exist)."""
+
+
+class MissingExtraError(PolicyGraphError, ImportError):
+    """An optional dependency is not installed; the message names the extra to install."""

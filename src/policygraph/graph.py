@@ -285,6 +285,11 @@ class PolicyGraph:
             "incoming": incoming,
         }
 
+    def _repr_html_(self) -> str:
+        from .notebook import graph_html
+
+        return graph_html(self)
+
 
 def load(*paths: StrPath, bundled_data: bool = True, store: str = "rdflib") -> PolicyGraph:
     """The bundled ontology and concept schemes, the bundled data (unless ``bundled_data`` is

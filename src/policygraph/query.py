@@ -87,6 +87,17 @@ class QueryResult:
     def __str__(self) -> str:
         return self.to_text()
 
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame of the rows (the ``pandas`` extra); see notebook.py."""
+        from .notebook import query_dataframe
+
+        return query_dataframe(self)
+
+    def _repr_html_(self) -> str:
+        from .notebook import query_html
+
+        return query_html(self)
+
 
 def _text_term(term: Node, shorten: Any) -> str:
     if isinstance(term, URIRef):

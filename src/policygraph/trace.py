@@ -110,6 +110,11 @@ class EvidenceTrace:
     def __str__(self) -> str:
         return render_text(self)
 
+    def _repr_html_(self) -> str:
+        from .notebook import trace_html
+
+        return trace_html(self)
+
 
 def _short_doc(anchor: AnchorRef) -> str:
     return shorten(anchor.document or "?")

@@ -68,6 +68,11 @@ class ValidationReport:
         lines += [str(r) for r in self.results]
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        from .notebook import report_html
+
+        return report_html(self)
+
 
 def _text(node: Node | None) -> str | None:
     if node is None:
