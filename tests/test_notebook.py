@@ -28,14 +28,17 @@ def test_graph_repr_shows_what_it_holds(graph: pg.PolicyGraph) -> None:
     html = graph._repr_html_()
     stats = graph.stats()
     assert f'<td style="text-align:left;vertical-align:top">{stats["triples"]}</td>' in html
-    assert "claims by type" in html and "Recommendation 10" in html
+    recommendations = stats["claims_by_type"]["Recommendation"]
+    assert "claims by type" in html and f"Recommendation {recommendations}" in html
 
 
 def test_trace_repr_is_the_tree_with_bases_and_reasons(graph: pg.PolicyGraph) -> None:
     trace = graph.trace("ntnu-national-strategy")
     html = trace._repr_html_()
-    assert html.count("<li>") == len(trace.edges) == 3
-    assert html.count("[stated]") == 2 and html.count("[inferred]") == 1
+    stated = sum(1 for edge in trace.edges if edge.basis == "stated")
+    assert html.count("<li>") == len(trace.edges) > stated > 0
+    assert html.count("[stated]") == stated
+    assert html.count("[inferred]") == len(trace.edges) - stated
     assert "curator's reason" in html and "stated at doc:article-ntnu-ks-folkehelse" in html
     assert "Det bør lages en nasjonal strategi" in html
 
@@ -88,7 +91,7 @@ def test_to_dataframe_keeps_types_and_unbound_values(graph: pg.PolicyGraph) -> N
     assert df["day"][0] == datetime.date(2018, 2, 19)
     assert list(df["text"]) == ["fastlege", "plain"]
     counts = graph.query("SELECT (COUNT(?r) AS ?n) WHERE { ?r a pg:Recommendation }")
-    assert int(counts.to_dataframe()["n"][0]) == 10
+    assert int(counts.to_dataframe()["n"][0]) == graph.stats()["claims_by_type"]["Recommendation"]
 
 
 def test_to_dataframe_without_pandas_says_which_extra(monkeypatch: pytest.MonkeyPatch) -> None:
