@@ -46,6 +46,11 @@ def _converters() -> dict[type, Any]:
             dt = term.datatype.value
             if dt == XSD_STRING:
                 return Literal(term.value)
+            if len(term.value) > 4000:  # rdflib makes an int of an integer's digits
+                from ..loading import unlimited_integers
+
+                with unlimited_integers():
+                    return Literal(term.value, datatype=URIRef(dt), normalize=False)
             return Literal(term.value, datatype=URIRef(dt), normalize=False)
 
         _CONVERTERS[ox.NamedNode] = lambda t: URIRef(t.value)
