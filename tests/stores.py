@@ -18,9 +18,8 @@ if TYPE_CHECKING:
 
     from policygraph.stores import Store
 
-__all__ = ["HAVE_OXIGRAPH", "STORES", "STORE_PARAMS", "StoreParam"]
+__all__ = ["STORES", "STORE_PARAMS", "StoreParam"]
 
-HAVE_OXIGRAPH = True  # pyoxigraph is a core dependency
 STORES = ["rdflib", "oxigraph"]
 
 
