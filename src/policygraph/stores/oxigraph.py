@@ -252,6 +252,7 @@ class OxigraphStore:
         given_s, given_p, given_o = given
         found = self.store.quads_for_pattern(pattern[0], pattern[1], pattern[2], None)
         seen: set[Any] | None = set() if self._has_named() else None
+        x: Any
         for q in found:
             if seen is not None:
                 key = (q.subject, q.predicate, q.object)
