@@ -24,6 +24,8 @@ __all__ = [
     "QueryError",
     "QueryRefusedError",
     "QueryResult",
+    "QueryTimeoutError",
+    "StoreError",
     "UnknownResourceError",
     "ValidationReport",
     "ValidationResult",
@@ -46,6 +48,8 @@ _LAZY = {
     "PolicyGraphError": "errors",
     "QueryError": "errors",
     "QueryRefusedError": "errors",
+    "QueryTimeoutError": "errors",
+    "StoreError": "errors",
     "UnknownResourceError": "errors",
 }
 
@@ -58,6 +62,8 @@ if TYPE_CHECKING:
         PolicyGraphError,
         QueryError,
         QueryRefusedError,
+        QueryTimeoutError,
+        StoreError,
         UnknownResourceError,
     )
     from .graph import Gap, PolicyGraph, load

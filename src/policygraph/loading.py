@@ -11,6 +11,7 @@ import contextlib
 import json
 import re
 import stat
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,23 @@ class _LexicalInteger(int):
 
 
 @contextlib.contextmanager
+def unlimited_integers() -> Iterator[None]:
+    """Lift Python's limit on converting long digit strings to int (4,300 digits) while rdflib
+    makes literals: an xsd:integer of any length is valid RDF, and rdflib converts every
+    integer literal to a Python int."""
+    get = getattr(sys, "get_int_max_str_digits", None)
+    if get is None:  # Pythons without the limit
+        yield
+        return
+    saved = get()
+    sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(saved)
+
+
+@contextlib.contextmanager
 def exact_literals() -> Iterator[None]:
     """Keep literals' lexical forms while parsing (rdflib normalises them by default, and its
     Turtle parser rewrites integer shorthands such as ``01``), and read long lines in linear
@@ -107,7 +125,8 @@ def exact_literals() -> Iterator[None]:
     notation3.SinkParser.strconst = string_constant  # type: ignore[assignment]
     ntriples.W3CNTriplesParser.readline = read_line  # type: ignore[assignment]
     try:
-        yield
+        with unlimited_integers():
+            yield
     finally:
         rdflib.NORMALIZE_LITERALS = saved
         setattr(notation3, "long_type", saved_integer)  # noqa: B010
@@ -115,18 +134,31 @@ def exact_literals() -> Iterator[None]:
         ntriples.W3CNTriplesParser.readline = saved_readline  # type: ignore[method-assign]
 
 
-def read_text(path: Path) -> str:
-    """The file's text as UTF-8, or a ParseError naming where decoding failed."""
+def check_readable(path: Path) -> int:
+    """The size of ``path`` if it is a regular file within the size limit; else a ParseError
+    saying what it is instead."""
     try:
         info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise ParseError(str(path), "is a directory, not a file")
-        if not stat.S_ISREG(info.st_mode):  # a pipe or device could block or never end
-            raise ParseError(str(path), "not a regular file")
-        size = info.st_size
-        if size > MAX_FILE_BYTES:
-            raise ParseError(str(path), f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")
-        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ParseError(str(path), "no such file") from exc
+    except PermissionError as exc:
+        raise ParseError(str(path), "permission denied") from exc
+    except OSError as exc:
+        raise ParseError(str(path), exc.strerror or str(exc)) from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise ParseError(str(path), "is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):  # a pipe or device could block or never end
+        raise ParseError(str(path), "not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise ParseError(str(path), f"file is {info.st_size} bytes; the limit is {MAX_FILE_BYTES}")
+    return info.st_size
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a file that passes :func:`check_readable`."""
+    check_readable(path)
+    try:
+        return path.read_bytes()
     except FileNotFoundError as exc:
         raise ParseError(str(path), "no such file") from exc
     except PermissionError as exc:
@@ -135,6 +167,11 @@ def read_text(path: Path) -> str:
         raise ParseError(str(path), "is a directory, not a file") from exc
     except OSError as exc:
         raise ParseError(str(path), exc.strerror or str(exc)) from exc
+
+
+def read_text(path: Path) -> str:
+    """The file's text as UTF-8, or a ParseError naming where decoding failed."""
+    raw = read_bytes(path)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
