@@ -33,7 +33,9 @@ def test_trace_all_json_contract() -> None:
     assert trace["asserted_by"] == [EX + "researchers"]
     assert trace["addressed_to"] == [EX + "council"]
     assert {n["id"] for n in trace["nodes"]} >= {EX + "find-gap", EX + "find-survey"}
-    assert all(set(n) == {"id", "type", "label"} for n in trace["nodes"])
+    assert all(set(n) == {"id", "type", "label", "strength"} for n in trace["nodes"])
+    assert all(n["strength"] for n in trace["nodes"])  # the fixture records a strength per claim
+    assert trace["strength"] and "attribution" in trace
     assert {e["basis"] for e in trace["edges"]} == {"stated", "inferred"}
     assert all(
         e["predicate"].startswith("https://w3id.org/policygraph/ontology#") for e in trace["edges"]

@@ -62,6 +62,9 @@ _NEEDED = (
     PG + "assertedBy",
     PG + "addressedTo",
     PG + "modality",
+    PG + "strength",
+    PG + "attributionBasis",
+    PG + "attributionRationale",
     PG + "topic",
     PG + "qualifiedEvidence",
     PG + "evidenceProperty",
@@ -74,12 +77,16 @@ _NEEDED = (
 
 @dataclass(frozen=True)
 class TraceNode:
+    """One claim reached; ``strength`` is the epistemic strength its source uses ("shown",
+    "likely", "appears", ...), None where the data does not record one."""
+
     id: str
     type: str
     label: str
+    strength: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "type": self.type, "label": self.label}
+        return {"id": self.id, "type": self.type, "label": self.label, "strength": self.strength}
 
 
 @dataclass(frozen=True)
@@ -132,6 +139,11 @@ class EvidenceTrace:
     sources: tuple[SourceLink, ...] = ()
     cycles: tuple[tuple[str, ...], ...] = ()
     modality: str | None = None
+    strength: str | None = None
+    # How the data knows who asserts the claim: "stated" by the text, or "inferred" by the
+    # curators (with their reason), as when a quote names its speaker only as «hun».
+    attribution: str | None = None
+    attribution_rationale: str | None = None
     _labels: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -141,6 +153,12 @@ class EvidenceTrace:
             "asserted_by": list(self.asserted_by),
             "addressed_to": list(self.addressed_to),
             "modality": self.modality,
+            "strength": self.strength,
+            "attribution": (
+                {"basis": self.attribution, "rationale": self.attribution_rationale}
+                if self.attribution
+                else None
+            ),
             "nodes": [n.to_dict() for n in self.nodes],
             "edges": [e.to_dict() for e in self.edges],
             "anchors": [a.to_dict() for a in self.anchors],
@@ -170,6 +188,12 @@ def _short_doc(anchor: AnchorRef) -> str:
     return shorten(anchor.document or "?")
 
 
+def _kind(node: TraceNode | None) -> str:
+    if node is None:
+        return "?"
+    return f"{node.type}; {node.strength}" if node.strength else node.type
+
+
 def render_text(trace: EvidenceTrace) -> str:
     nodes = {n.id: n for n in trace.nodes}
     out_edges: dict[str, list[TraceEdge]] = {}
@@ -194,14 +218,19 @@ def render_text(trace: EvidenceTrace) -> str:
 
     rec = trace.recommendation
     node = nodes.get(rec)
-    head = f"{shorten(rec)}  ({node.type if node else 'Claim'}"
-    head += f", {trace.modality})" if trace.modality else ")"
+    kind = ", ".join(k for k in (node.type if node else "Claim", trace.modality) if k)
+    head = f"{shorten(rec)}  ({kind}" + (f"; {trace.strength})" if trace.strength else ")")
     lines = [head]
     for lang in ("nb", "en"):
         if lang in trace.statement:
             lines.append(f"  {lang}: {trace.statement[lang]}")
     if trace.asserted_by:
-        lines.append("  asserted by: " + ", ".join(shorten(a) for a in trace.asserted_by))
+        who = ", ".join(shorten(a) for a in trace.asserted_by)
+        if trace.attribution == "inferred":
+            who += " (inferred" + (
+                f": {trace.attribution_rationale})" if trace.attribution_rationale else ")"
+            )
+        lines.append("  asserted by: " + who)
     if trace.addressed_to:
         lines.append("  addressed to: " + ", ".join(shorten(a) for a in trace.addressed_to))
     lines += describe(rec, "  ")
@@ -213,7 +242,7 @@ def render_text(trace: EvidenceTrace) -> str:
         basis = edge.basis or "basis missing"
         lines.append(
             f"{pad}└─ {local_name(edge.predicate)} [{basis}] -> "
-            f"{shorten(edge.target)} ({target.type if target else '?'})"
+            f"{shorten(edge.target)} ({_kind(target)})"
         )
         inner = pad + "     "
         if edge.anchor is not None:
@@ -237,6 +266,11 @@ def render_text(trace: EvidenceTrace) -> str:
     if trace.unsupported:
         lines.append("  no source: " + ", ".join(shorten(c) for c in trace.unsupported))
     return "\n".join(lines)
+
+
+def _concept_name(concept: Node | None, prefix: str) -> str | None:
+    """pgc:strength-likely -> "likely"; None stays None."""
+    return local_name(str(concept)).removeprefix(prefix) if concept is not None else None
 
 
 def _int(node: Node | None) -> int | None:
@@ -440,7 +474,12 @@ class EvidenceIndex:
             sources = [SourceLink(claim, d, "statedIn") for d in stated]
             sources += [SourceLink(claim, d, "relayedIn") for d in relayed]
             found = (
-                TraceNode(claim, self._most_specific_type(node), self._label(node)),
+                TraceNode(
+                    claim,
+                    self._most_specific_type(node),
+                    self._label(node),
+                    _concept_name(self.value(node, PG + "strength"), "strength-"),
+                ),
                 self._anchors_of(node, claim),
                 sources,
                 not stated and not relayed,
@@ -484,6 +523,7 @@ class EvidenceIndex:
                 unsupported.append(claim)
         rec = URIRef(start)
         modality = self.value(rec, PG + "modality")
+        rationale = self.value(rec, PG + "attributionRationale")
         return EvidenceTrace(
             recommendation=start,
             statement=self._texts(rec, PG + "statement"),
@@ -495,7 +535,10 @@ class EvidenceIndex:
             unsupported=tuple(unsupported),
             sources=tuple(sources),
             cycles=tuple(cycles),
-            modality=local_name(str(modality)).removeprefix("modality-") if modality else None,
+            modality=_concept_name(modality, "modality-"),
+            strength=_concept_name(self.value(rec, PG + "strength"), "strength-"),
+            attribution=_concept_name(self.value(rec, PG + "attributionBasis"), "basis-"),
+            attribution_rationale=str(rationale) if rationale is not None else None,
         )
 
     # ------------------------------------------------------------------ the whole link graph
