@@ -308,6 +308,13 @@ def test_builds_are_byte_identical_under_any_hash_seed(tmp_path: Path) -> None:
     assert len(one) > 80 and one == two
 
 
+def test_the_same_site_from_every_store() -> None:
+    pytest.importorskip("pyoxigraph")
+    sources = sources_dir()
+    reference = render_site(pg.load(store="rdflib"), sources)
+    assert render_site(pg.load(store="oxigraph"), sources) == reference
+
+
 def test_cli_replaces_an_earlier_site_and_refuses_any_other_folder(tmp_path: Path) -> None:
     out = tmp_path / "site"
     run = _cli("site", "-o", str(out), "--format", "json")

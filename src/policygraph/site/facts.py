@@ -146,7 +146,7 @@ class Facts:
         return {"nb": name, "en": name}
 
     def values(self, iri: str, prop: str) -> list[Node]:
-        return sorted(self.g.objects(u(iri), u(prop)), key=lambda n: (type(n).__name__, str(n)))
+        return sorted(self.g.objects(u(iri), u(prop)), key=term_key)
 
     def iris(self, iri: str, prop: str) -> list[str]:
         return [str(v) for v in self.values(iri, prop) if isinstance(v, URIRef)]
@@ -211,6 +211,14 @@ class Facts:
     def anchor_ids(self) -> dict[str, str]:
         """Anchor IRI -> the HTML id of its (first) highlight."""
         return {a.anchor: "a-" + safe_name(a.anchor) for a in self.anchors}
+
+
+def term_key(node: Node) -> tuple[str, str, str, str]:
+    """A sort key that tells every term apart (text alone does not: "x"@nb and "x"@en), so
+    that pages come out the same whatever order a store returns them in."""
+    language = getattr(node, "language", None) or ""
+    datatype = getattr(node, "datatype", None) or ""
+    return (type(node).__name__, str(node), language, str(datatype))
 
 
 def bilingual(texts: dict[str, str]) -> dict[str, str]:

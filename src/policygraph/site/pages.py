@@ -9,7 +9,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from ..namespaces import PG, PGC, PREFIXES, local_name, shorten
-from .facts import DCT, SKOS, Anchor, Facts
+from .facts import DCT, SKOS, Anchor, Facts, term_key
 from .html import bi, bi_block, code, page, section, term_id, ul
 from .layout import Box, Link, evidence_svg, legend_html
 
@@ -433,7 +433,7 @@ class Pages:
     def _statements(self, iri: str) -> str:
         rows = []
         for p, o in sorted(
-            self.f.g.predicate_objects(URIRef(iri)), key=lambda po: (str(po[0]), str(po[1]))
+            self.f.g.predicate_objects(URIRef(iri)), key=lambda po: (str(po[0]), term_key(po[1]))
         ):
             rows.append(f'<tr><th scope="row">{code(str(p))}</th><td>{self._value(o)}</td></tr>')
         return f'<table class="props"><tbody>{"".join(rows)}</tbody></table>'
