@@ -70,8 +70,11 @@ def check_marks(html: str, text: str, anchors: dict[str, tuple[int, int]]) -> No
     covered: dict[str, list[tuple[int, int]]] = {}
     for mark in page.marks:
         start, end = int(mark["data-start"]), int(mark["data-end"])
-        assert mark["text"] == text[start:end], mark["data-resource"]
-        covered.setdefault(mark["data-resource"], []).append((start, end))
+        key = mark["data-resource"]
+        assert mark["text"] == text[start:end], key
+        covered.setdefault(key, []).append((start, end))
+        whole = (int(mark.get("data-anchor-start", start)), int(mark.get("data-anchor-end", end)))
+        assert whole == anchors[key], key  # a part names its whole anchor; a whole is one
     assert set(covered) == set(anchors)
     for key, parts in covered.items():
         parts.sort()
@@ -88,6 +91,7 @@ def test_marks_nest_and_an_overlapping_anchor_is_cut_not_dropped() -> None:
     html = mark_text(text, spans)
     check_marks(html, text, {"A": (2, 8), "B": (4, 12), "C": (5, 6)})
     assert html.count('data-resource="B"') == 2  # cut where A ends
+    assert html.count('data-anchor-start="4" data-anchor-end="12"') == 2
     assert html.count('id="b"') == 1  # the first part carries the id
 
 

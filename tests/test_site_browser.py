@@ -149,6 +149,8 @@ def _marks(page: Any) -> list[dict[str, Any]]:
         "mark.hl",
         """els => els.map(e => ({resource: e.dataset.resource, start: +e.dataset.start,
             end: +e.dataset.end, text: e.textContent,
+            whole: [+(e.dataset.anchorStart ?? e.dataset.start),
+                    +(e.dataset.anchorEnd ?? e.dataset.end)],
             current: e.classList.contains('current')}))""",
     )
 
@@ -222,6 +224,7 @@ def test_every_highlight_holds_its_source_slice(
         assert page.eval_on_selector(".source", "e => e.textContent") == text
         for mark in _marks(page):
             assert mark["text"] == text[mark["start"] : mark["end"]], mark["resource"]
+            assert tuple(mark["whole"]) == expected[mark["resource"]], mark["resource"]
             seen.setdefault(mark["resource"], []).append((mark["start"], mark["end"]))
     assert set(seen) == set(expected)
     for key, parts in seen.items():
