@@ -418,3 +418,31 @@ def test_a_graph_without_claims_still_builds() -> None:
     files = render_site(pg.load(bundled_data=False))
     assert "No recommendations." in files["index.html"]
     assert not any(name.startswith("claim-") for name in files)
+
+
+def test_names_shared_by_two_iris_stay_apart(tmp_path: Path) -> None:
+    import hashlib
+
+    sha = hashlib.sha256((FIXTURE_SOURCES / "byrad-rapport.txt").read_bytes()).hexdigest()
+    data = tmp_path / "twins.ttl"
+    data.write_text(
+        PREFIXES_TTL
+        + f"""doc:d a pg:Report ; pg:textSha256 "{sha}" .
+<https://example.org/a/x> a pg:Finding ; pg:statement "one"@nb ;
+    pg:anchor <https://example.org/a/n> .
+<https://example.org/b/x> a pg:Finding ; pg:statement "two"@nb ;
+    pg:anchor <https://example.org/b/n> .
+<https://example.org/a/n> a pg:TextAnchor ; pg:sourceDocument doc:d ; oa:start 0 ; oa:end 3 .
+<https://example.org/b/n> a pg:TextAnchor ; pg:sourceDocument doc:d ; oa:start 1 ; oa:end 4 .
+""",
+        encoding="utf-8",
+    )
+    files = render_site(pg.load(data, bundled_data=False), FIXTURE_SOURCES)
+    pages = sorted(name for name in files if name.startswith("claim-x-"))
+    assert len(pages) == 2
+    assert "one" in files[pages[0]] + files[pages[1]] and "two" in files[pages[0]] + files[pages[1]]
+    text = Page(files["text-d.html"])  # the parser fails on an id used twice
+    assert len({m["id"] for m in text.marks if "id" in m}) == 2
+    for name in pages:  # each claim's "show in source" finds its own mark
+        href = files[name].split('class="show" href="')[1].split('"')[0]
+        assert href.split("#")[1] in text.ids

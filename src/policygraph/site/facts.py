@@ -210,7 +210,9 @@ class Facts:
     @cached_property
     def anchor_ids(self) -> dict[str, str]:
         """Anchor IRI -> the HTML id of its (first) highlight."""
-        return {a.anchor: "a-" + safe_name(a.anchor) for a in self.anchors}
+        return {
+            iri: "a-" + name for iri, name in unique_names(a.anchor for a in self.anchors).items()
+        }
 
 
 def term_key(node: Node) -> tuple[str, str, str, str]:
@@ -251,18 +253,19 @@ def safe_name(iri: str) -> str:
     return cleaned
 
 
-def file_names(kind: str, iris: Iterable[str]) -> dict[str, str]:
-    """IRI -> ``KIND-NAME.html``, unique: a name two IRIs share gets each one's hash."""
+def unique_names(iris: Iterable[str]) -> dict[str, str]:
+    """IRI -> a safe name, unique: a name two IRIs share gets each one's hash."""
     by_name: dict[str, list[str]] = {}
     for iri in sorted(set(iris)):
         by_name.setdefault(safe_name(iri), []).append(iri)
     out = {}
     for name, group in by_name.items():
         for iri in group:
-            unique = (
-                name
-                if len(group) == 1
-                else f"{name}-{hashlib.sha256(iri.encode()).hexdigest()[:8]}"
-            )
-            out[iri] = f"{kind}-{unique}.html"
+            digest = hashlib.sha256(iri.encode()).hexdigest()[:8]
+            out[iri] = name if len(group) == 1 else f"{name}-{digest}"
     return out
+
+
+def file_names(kind: str, iris: Iterable[str]) -> dict[str, str]:
+    """IRI -> ``KIND-NAME.html``, unique within the kind."""
+    return {iri: f"{kind}-{name}.html" for iri, name in unique_names(iris).items()}
