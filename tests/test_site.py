@@ -412,6 +412,8 @@ anchor:out a pg:TextAnchor ; pg:sourceDocument doc:t ; oa:start 10 ; oa:end {len
     check_marks(html, text, {base + "in": (0, 30), base + "cross": (20, 50)})
     outside = html.split("Anchors outside the text")[1]
     assert "anchor:out" in outside
+    claim = files["claim-c.html"]
+    assert claim.count('class="show"') == 2  # no link to a mark that is not there
 
 
 def test_a_graph_without_claims_still_builds() -> None:

@@ -18,12 +18,16 @@ CLAIM_TYPES = ("Recommendation", "Finding", "PolicyGoal", "Statement", "Event")
 
 
 class Pages:
-    """Renders pages from ``facts``; ``texts`` maps a document IRI to its text page."""
+    """Renders pages from ``facts``; ``texts`` maps a document IRI to its text page, and
+    ``marked`` holds the anchors highlighted there (inside their text)."""
 
-    def __init__(self, facts: Facts, texts: dict[str, str], version: str) -> None:
+    def __init__(
+        self, facts: Facts, texts: dict[str, str], version: str, marked: set[str] | None = None
+    ) -> None:
         self.f = facts
         self.texts = texts
         self.version = version
+        self.marked = marked or set()
 
     # ------------------------------------------------------------------ links
     def link(self, iri: str) -> str:
@@ -50,7 +54,7 @@ class Pages:
 
     def anchor_href(self, anchor: Anchor) -> str | None:
         page_name = self.texts.get(anchor.document or "")
-        if page_name is None:
+        if page_name is None or anchor.anchor not in self.marked:
             return None
         return f"{page_name}#{self.f.anchor_ids[anchor.anchor]}"
 
