@@ -210,6 +210,8 @@ def test_pages_for_every_claim_actor_document_and_the_ontology(
     assert sum(n.startswith("actor-") for n in names) == stats["actors"]
     assert sum(n.startswith("doc-") for n in names) == stats["documents"]
     assert {"index.html", "ontology.html", "assets/site.css", "assets/site.js"} <= set(names)
+    index = Page(bundled_files["index.html"])
+    assert {n for n in names if n.startswith(("claim-", "actor-", "doc-"))} <= set(index.links)
 
 
 def test_readable_without_javascript(bundled_files: dict[str, str]) -> None:

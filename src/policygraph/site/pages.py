@@ -95,6 +95,7 @@ class Pages:
             section("Gaps", self._gaps(), "gaps"),
             section("Validation", self._validation(), "validation"),
             section("Source texts", self._text_list(), "texts"),
+            section("All claims", self._by_type(list(f.claims)), "claims"),
             section("Documents", ul(self._entity_item(d) for d in f.documents), "documents"),
             section("Actors", ul(self._entity_item(a) for a in f.actors), "actors"),
         ]
