@@ -306,7 +306,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_builds_are_byte_identical_under_any_hash_seed(tmp_path: Path) -> None:
-    extra = ["--sources", str(FIXTURE_SOURCES)]
+    extra = ["--sources", str(sources_dir() or FIXTURE_SOURCES)]
     first = _cli("site", "-o", str(tmp_path / "one"), *extra, seed="1")
     second = _cli("site", "-o", str(tmp_path / "two"), *extra, seed="2")
     assert first.returncode == second.returncode == 0, first.stderr + second.stderr
