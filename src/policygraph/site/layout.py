@@ -16,7 +16,7 @@ from html import escape
 
 __all__ = ["Box", "Link", "evidence_svg", "legend_html"]
 
-WIDTH, GAP, PAD, LINE, CHARS, MAX_LINES = 230, 80, 16, 15, 34, 4
+WIDTH, GAP, PAD, LINE, CHARS, MAX_LINES = 230, 80, 16, 15, 31, 4
 
 
 @dataclass(frozen=True)

@@ -233,7 +233,7 @@ class Pages:
     def claim(self, iri: str) -> str:
         f = self.f
         kind = f.type_of(iri)
-        facts = [("Type", escape(kind))]
+        facts = []
         modality = self._modality(iri)
         if modality:
             facts.append(("Modality", modality))
