@@ -187,7 +187,7 @@ def test_reader_follows_an_evidence_step_into_the_source(
     page = reader.open("index.html")
     page.screenshot(path=str(SCREENSHOTS / "index.png"))
     page.click(f"#recommendations a[href='{target}']")
-    assert reader.here() == target
+    page.wait_for_url("**/" + target)
     assert page.locator("svg.evidence").is_visible()
     page.screenshot(path=str(SCREENSHOTS / "recommendation.png"), full_page=True)
     page.locator("#evidence ol.steps a.show").first.click()
@@ -246,6 +246,7 @@ def test_language_switch_is_remembered(reader: Reader) -> None:
     assert page.get_attribute("html", "data-lang") == "en"
     assert page.get_by_role("button", name="English (en)").get_attribute("aria-pressed") == "true"
     page.locator("#recommendations a[href^='claim-']").first.click()
+    page.wait_for_url("**/claim-*")
     assert page.get_attribute("html", "data-lang") == "en"
     assert page.locator("p.statement.l-en").is_visible()
     assert not page.locator("p.statement.l-nb").is_visible()
@@ -316,10 +317,12 @@ def test_readable_without_javascript(browser: Any) -> None:
     page = reader.open("index.html")
     assert not page.locator(".langswitch").is_visible()  # nothing to switch without scripts
     page.locator("#recommendations a[href^='claim-']").first.click()
+    page.wait_for_url("**/claim-*")
     assert page.locator("p.statement.l-nb").is_visible()
     assert page.locator("p.statement.l-en").is_visible()
     link = page.locator("a.show").first
     if link.count():
         link.click()
+        page.wait_for_url("**/text-*")
         target = page.locator("mark.hl:target")
         assert target.count() == 1 and target.is_visible()  # marked by CSS alone
