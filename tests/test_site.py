@@ -70,8 +70,11 @@ def check_marks(html: str, text: str, anchors: dict[str, tuple[int, int]]) -> No
     covered: dict[str, list[tuple[int, int]]] = {}
     for mark in page.marks:
         start, end = int(mark["data-start"]), int(mark["data-end"])
-        assert mark["text"] == text[start:end], mark["data-resource"]
-        covered.setdefault(mark["data-resource"], []).append((start, end))
+        key = mark["data-resource"]
+        assert mark["text"] == text[start:end], key
+        covered.setdefault(key, []).append((start, end))
+        whole = (int(mark.get("data-anchor-start", start)), int(mark.get("data-anchor-end", end)))
+        assert whole == anchors[key], key  # a part names its whole anchor; a whole is one
     assert set(covered) == set(anchors)
     for key, parts in covered.items():
         parts.sort()
@@ -88,6 +91,7 @@ def test_marks_nest_and_an_overlapping_anchor_is_cut_not_dropped() -> None:
     html = mark_text(text, spans)
     check_marks(html, text, {"A": (2, 8), "B": (4, 12), "C": (5, 6)})
     assert html.count('data-resource="B"') == 2  # cut where A ends
+    assert html.count('data-anchor-start="4" data-anchor-end="12"') == 2
     assert html.count('id="b"') == 1  # the first part carries the id
 
 
@@ -206,6 +210,8 @@ def test_pages_for_every_claim_actor_document_and_the_ontology(
     assert sum(n.startswith("actor-") for n in names) == stats["actors"]
     assert sum(n.startswith("doc-") for n in names) == stats["documents"]
     assert {"index.html", "ontology.html", "assets/site.css", "assets/site.js"} <= set(names)
+    index = Page(bundled_files["index.html"])
+    assert {n for n in names if n.startswith(("claim-", "actor-", "doc-"))} <= set(index.links)
 
 
 def test_readable_without_javascript(bundled_files: dict[str, str]) -> None:
@@ -297,12 +303,19 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_builds_are_byte_identical_under_any_hash_seed(tmp_path: Path) -> None:
-    extra = ["--sources", str(FIXTURE_SOURCES)]
+    extra = ["--sources", str(sources_dir() or FIXTURE_SOURCES)]
     first = _cli("site", "-o", str(tmp_path / "one"), *extra, seed="1")
     second = _cli("site", "-o", str(tmp_path / "two"), *extra, seed="2")
     assert first.returncode == second.returncode == 0, first.stderr + second.stderr
     one, two = _tree(tmp_path / "one"), _tree(tmp_path / "two")
     assert len(one) > 80 and one == two
+
+
+def test_the_same_site_from_every_store() -> None:
+    pytest.importorskip("pyoxigraph")
+    sources = sources_dir()
+    reference = render_site(pg.load(store="rdflib"), sources)
+    assert render_site(pg.load(store="oxigraph"), sources) == reference
 
 
 def test_cli_replaces_an_earlier_site_and_refuses_any_other_folder(tmp_path: Path) -> None:
@@ -398,9 +411,39 @@ anchor:out a pg:TextAnchor ; pg:sourceDocument doc:t ; oa:start 10 ; oa:end {len
     check_marks(html, text, {base + "in": (0, 30), base + "cross": (20, 50)})
     outside = html.split("Anchors outside the text")[1]
     assert "anchor:out" in outside
+    claim = files["claim-c.html"]
+    assert claim.count('class="show"') == 2  # no link to a mark that is not there
 
 
 def test_a_graph_without_claims_still_builds() -> None:
     files = render_site(pg.load(bundled_data=False))
     assert "No recommendations." in files["index.html"]
     assert not any(name.startswith("claim-") for name in files)
+
+
+def test_names_shared_by_two_iris_stay_apart(tmp_path: Path) -> None:
+    import hashlib
+
+    sha = hashlib.sha256((FIXTURE_SOURCES / "byrad-rapport.txt").read_bytes()).hexdigest()
+    data = tmp_path / "twins.ttl"
+    data.write_text(
+        PREFIXES_TTL
+        + f"""doc:d a pg:Report ; pg:textSha256 "{sha}" .
+<https://example.org/a/x> a pg:Finding ; pg:statement "one"@nb ;
+    pg:anchor <https://example.org/a/n> .
+<https://example.org/b/x> a pg:Finding ; pg:statement "two"@nb ;
+    pg:anchor <https://example.org/b/n> .
+<https://example.org/a/n> a pg:TextAnchor ; pg:sourceDocument doc:d ; oa:start 0 ; oa:end 3 .
+<https://example.org/b/n> a pg:TextAnchor ; pg:sourceDocument doc:d ; oa:start 1 ; oa:end 4 .
+""",
+        encoding="utf-8",
+    )
+    files = render_site(pg.load(data, bundled_data=False), FIXTURE_SOURCES)
+    pages = sorted(name for name in files if name.startswith("claim-x-"))
+    assert len(pages) == 2
+    assert "one" in files[pages[0]] + files[pages[1]] and "two" in files[pages[0]] + files[pages[1]]
+    text = Page(files["text-d.html"])  # the parser fails on an id used twice
+    assert len({m["id"] for m in text.marks if "id" in m}) == 2
+    for name in pages:  # each claim's "show in source" finds its own mark
+        href = files[name].split('class="show" href="')[1].split('"')[0]
+        assert href.split("#")[1] in text.ids

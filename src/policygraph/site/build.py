@@ -82,7 +82,15 @@ def _render(graph: PolicyGraph, sources: Path | None) -> tuple[dict[str, str], i
     facts = Facts(graph)
     texts = _source_texts(facts, sources)
     text_pages = file_names(TEXT, texts)
-    pages = Pages(facts, text_pages, _version())
+    marked = {
+        a.anchor
+        for a in facts.anchors
+        if a.document in texts
+        and a.start is not None
+        and a.end is not None
+        and 0 <= a.start < a.end <= len(texts[a.document][1])
+    }
+    pages = Pages(facts, text_pages, _version(), marked)
     files = {"index.html": pages.index(), "ontology.html": Reference(pages).page()}
     for claim in facts.claims:
         files[facts.pages[claim]] = pages.claim(claim)
@@ -95,15 +103,7 @@ def _render(graph: PolicyGraph, sources: Path | None) -> tuple[dict[str, str], i
     assets = resources.files("policygraph.site") / "assets"
     for name in ASSETS:
         files[f"assets/{name}"] = (assets / name).read_text(encoding="utf-8")
-    marked = sum(
-        1
-        for a in facts.anchors
-        if a.document in texts
-        and a.start is not None
-        and a.end is not None
-        and 0 <= a.start < a.end <= len(texts[a.document][1])
-    )
-    return files, marked
+    return files, len(marked)
 
 
 def _replaceable(folder: Path) -> bool:

@@ -146,7 +146,7 @@ class Facts:
         return {"nb": name, "en": name}
 
     def values(self, iri: str, prop: str) -> list[Node]:
-        return sorted(self.g.objects(u(iri), u(prop)), key=lambda n: (type(n).__name__, str(n)))
+        return sorted(self.g.objects(u(iri), u(prop)), key=term_key)
 
     def iris(self, iri: str, prop: str) -> list[str]:
         return [str(v) for v in self.values(iri, prop) if isinstance(v, URIRef)]
@@ -210,7 +210,17 @@ class Facts:
     @cached_property
     def anchor_ids(self) -> dict[str, str]:
         """Anchor IRI -> the HTML id of its (first) highlight."""
-        return {a.anchor: "a-" + safe_name(a.anchor) for a in self.anchors}
+        return {
+            iri: "a-" + name for iri, name in unique_names(a.anchor for a in self.anchors).items()
+        }
+
+
+def term_key(node: Node) -> tuple[str, str, str, str]:
+    """A sort key that tells every term apart (text alone does not: "x"@nb and "x"@en), so
+    that pages come out the same whatever order a store returns them in."""
+    language = getattr(node, "language", None) or ""
+    datatype = getattr(node, "datatype", None) or ""
+    return (type(node).__name__, str(node), language, str(datatype))
 
 
 def bilingual(texts: dict[str, str]) -> dict[str, str]:
@@ -243,18 +253,19 @@ def safe_name(iri: str) -> str:
     return cleaned
 
 
-def file_names(kind: str, iris: Iterable[str]) -> dict[str, str]:
-    """IRI -> ``KIND-NAME.html``, unique: a name two IRIs share gets each one's hash."""
+def unique_names(iris: Iterable[str]) -> dict[str, str]:
+    """IRI -> a safe name, unique: a name two IRIs share gets each one's hash."""
     by_name: dict[str, list[str]] = {}
     for iri in sorted(set(iris)):
         by_name.setdefault(safe_name(iri), []).append(iri)
     out = {}
     for name, group in by_name.items():
         for iri in group:
-            unique = (
-                name
-                if len(group) == 1
-                else f"{name}-{hashlib.sha256(iri.encode()).hexdigest()[:8]}"
-            )
-            out[iri] = f"{kind}-{unique}.html"
+            digest = hashlib.sha256(iri.encode()).hexdigest()[:8]
+            out[iri] = name if len(group) == 1 else f"{name}-{digest}"
     return out
+
+
+def file_names(kind: str, iris: Iterable[str]) -> dict[str, str]:
+    """IRI -> ``KIND-NAME.html``, unique within the kind."""
+    return {iri: f"{kind}-{name}.html" for iri, name in unique_names(iris).items()}

@@ -5,6 +5,8 @@ inside another and ends after it cannot nest, so it is cut where the outer one e
 in a second ``<mark>`` with the same ``data-resource``. Every mark carries ``data-start`` and
 ``data-end``: the code-point offsets of exactly the text it holds, so that its text is always
 ``text[data-start:data-end]`` and the marks of one anchor together cover the anchor's span.
+The parts of a cut anchor also carry the whole anchor's span in ``data-anchor-start`` and
+``data-anchor-end``; a mark without them is a whole anchor.
 """
 
 from __future__ import annotations
@@ -81,6 +83,8 @@ def mark_text(
                 first_seen.add(span.key)
                 ident = f' id="{escape(span.html_id)}"'
             extra = attributes(span)
+            if (child.start, child.end) != (span.start, span.end):  # one part of a cut anchor
+                extra += f' data-anchor-start="{span.start}" data-anchor-end="{span.end}"'
             title = f' title="{escape(span.title)}"' if span.title else ""
             out.append(
                 f'<mark class="hl"{ident} data-resource="{escape(span.key)}" '

@@ -30,7 +30,7 @@ def page(title: str, body: str, *, version: str, current: str = "") -> str:
 <meta name="generator" content="policygraph {escape(version)}">
 <title>{escape(title)} · policygraph</title>
 <link rel="stylesheet" href="assets/site.css">
-<script src="assets/site.js" defer></script>
+<script src="assets/site.js"></script>
 </head>
 <body>
 <a class="skip" href="#main">Skip to the content</a>

@@ -16,7 +16,7 @@ from html import escape
 
 __all__ = ["Box", "Link", "evidence_svg", "legend_html"]
 
-WIDTH, GAP, PAD, LINE, CHARS, MAX_LINES = 230, 80, 16, 15, 34, 4
+WIDTH, GAP, PAD, LINE, CHARS, MAX_LINES = 230, 80, 16, 15, 31, 4
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,8 @@ def _edge(src: tuple[int, int, int], dst: tuple[int, int, int], link: Link) -> s
         x1, x2 = sx + WIDTH, dx + WIDTH
         out = max(x1, x2) + GAP // 2
         path = f"M{x1},{y1} C{out},{y1} {out},{y2} {x2},{y2}"
-    mid_x, mid_y = (x1 + x2) // 2, (y1 + y2) // 2 - 4
+    # The label sits by the arrow head, where links fanning out from one claim are apart.
+    mid_x, mid_y = x2 - GAP // 2, y2 - 6
     if dx <= sx:
         mid_x = max(x1, x2) + GAP // 4
     return (

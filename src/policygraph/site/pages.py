@@ -9,7 +9,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from ..namespaces import PG, PGC, PREFIXES, local_name, shorten
-from .facts import DCT, SKOS, Anchor, Facts
+from .facts import DCT, SKOS, Anchor, Facts, term_key
 from .html import bi, bi_block, code, page, section, term_id, ul
 from .layout import Box, Link, evidence_svg, legend_html
 
@@ -18,12 +18,16 @@ CLAIM_TYPES = ("Recommendation", "Finding", "PolicyGoal", "Statement", "Event")
 
 
 class Pages:
-    """Renders pages from ``facts``; ``texts`` maps a document IRI to its text page."""
+    """Renders pages from ``facts``; ``texts`` maps a document IRI to its text page, and
+    ``marked`` holds the anchors highlighted there (inside their text)."""
 
-    def __init__(self, facts: Facts, texts: dict[str, str], version: str) -> None:
+    def __init__(
+        self, facts: Facts, texts: dict[str, str], version: str, marked: set[str] | None = None
+    ) -> None:
         self.f = facts
         self.texts = texts
         self.version = version
+        self.marked = marked or set()
 
     # ------------------------------------------------------------------ links
     def link(self, iri: str) -> str:
@@ -50,7 +54,7 @@ class Pages:
 
     def anchor_href(self, anchor: Anchor) -> str | None:
         page_name = self.texts.get(anchor.document or "")
-        if page_name is None:
+        if page_name is None or anchor.anchor not in self.marked:
             return None
         return f"{page_name}#{self.f.anchor_ids[anchor.anchor]}"
 
@@ -91,6 +95,7 @@ class Pages:
             section("Gaps", self._gaps(), "gaps"),
             section("Validation", self._validation(), "validation"),
             section("Source texts", self._text_list(), "texts"),
+            section("All claims", self._by_type(list(f.claims)), "claims"),
             section("Documents", ul(self._entity_item(d) for d in f.documents), "documents"),
             section("Actors", ul(self._entity_item(a) for a in f.actors), "actors"),
         ]
@@ -228,7 +233,7 @@ class Pages:
     def claim(self, iri: str) -> str:
         f = self.f
         kind = f.type_of(iri)
-        facts = [("Type", escape(kind))]
+        facts = []
         modality = self._modality(iri)
         if modality:
             facts.append(("Modality", modality))
@@ -433,7 +438,7 @@ class Pages:
     def _statements(self, iri: str) -> str:
         rows = []
         for p, o in sorted(
-            self.f.g.predicate_objects(URIRef(iri)), key=lambda po: (str(po[0]), str(po[1]))
+            self.f.g.predicate_objects(URIRef(iri)), key=lambda po: (str(po[0]), term_key(po[1]))
         ):
             rows.append(f'<tr><th scope="row">{code(str(p))}</th><td>{self._value(o)}</td></tr>')
         return f'<table class="props"><tbody>{"".join(rows)}</tbody></table>'

@@ -26,11 +26,7 @@ def _owners(facts: Facts, anchor: Anchor) -> list[str]:
 def text_page(pages: Pages, document: str, text: str, file_name: str) -> str:
     f = pages.f
     mine = [a for a in f.anchors if a.document == document]
-    good = [
-        a
-        for a in mine
-        if a.start is not None and a.end is not None and 0 <= a.start < a.end <= len(text)
-    ]
+    good = [a for a in mine if a.anchor in pages.marked]
     spans = [
         Span(
             key=a.anchor,

@@ -36,9 +36,12 @@
     target.scrollIntoView({ block: "center" });
   }
 
+  // Loaded in the head, not deferred: the remembered language is set before the page shows.
+  var remembered = stored();
+  root.setAttribute("data-lang", remembered === "en" || remembered === "nb" ? remembered : "nb");
+
   document.addEventListener("DOMContentLoaded", function () {
-    var lang = stored();
-    setLang(lang === "en" || lang === "nb" ? lang : "nb");
+    setLang(root.getAttribute("data-lang"));
     var group = document.querySelector(".langswitch");
     if (group) {
       group.hidden = false;
