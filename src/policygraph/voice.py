@@ -11,18 +11,30 @@ rule can be checked from the graph alone:
   makers (``dcterms:creator``, ``dcterms:contributor``, ``dcterms:publisher``, or a part of one,
   ``org:subOrganizationOf``), not someone who only relays it.
 
-A document that records none of its makers cannot be judged and is passed over. Which span is a
-headline or a quote is in the texts, not the graph; the curators keep that part of the rule.
+Given the source texts (``sources``, a folder matched to documents by ``pg:textSha256``), two
+more: a span whose text is the document's title (``dcterms:title``) is its headline, so
+
+- ``headline-in-publication-voice``: a claim anchored on a headline is asserted by the
+  document's publisher or creator, not by someone the headline seems to quote;
+- ``headline-is-its-own-claim``: a claim anchored on a headline is anchored on nothing else, as
+  a headline and a body sentence are two voices (and often two strengths).
+
+A document that records none of its makers cannot be judged and is passed over. Which span is
+a lead or a quote is left to the curators.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
+from .errors import AnchorError
 from .namespaces import PG, PREFIXES
 
 if TYPE_CHECKING:
@@ -41,6 +53,13 @@ _SUB_ORG_OF = URIRef(PREFIXES["org"] + "subOrganizationOf")
 _HAS_SUB_ORG = URIRef(PREFIXES["org"] + "hasSubOrganization")
 _MAKERS = (DCTERMS.creator, DCTERMS.contributor, DCTERMS.publisher)
 _NARRATORS = (DCTERMS.creator, DCTERMS.publisher)
+_ANCHOR = URIRef(PG + "anchor")
+_SOURCE_DOCUMENT = URIRef(PG + "sourceDocument")
+_TEXT_SHA = URIRef(PG + "textSha256")
+_OA_START = URIRef(PREFIXES["oa"] + "start")
+_OA_END = URIRef(PREFIXES["oa"] + "end")
+# What a headline may carry besides its words: Markdown heading marks, a quote dash, quotes.
+_DECORATION = re.compile(r"^[\s#*–—-]+|[\s*]+$|[«»“”\"]")
 
 
 @dataclass(frozen=True)
@@ -63,8 +82,9 @@ class VoiceFinding:
         }
 
 
-def check_voice(graph: Graph) -> tuple[VoiceFinding, ...]:
-    """Every claim in ``graph`` whose asserter breaks the voice rule. The graph is only read."""
+def check_voice(graph: Graph, sources: Path | None = None) -> tuple[VoiceFinding, ...]:
+    """Every claim in ``graph`` whose asserter breaks the voice rule; with ``sources`` (a
+    folder of the source texts) the headline rules too. The graph is only read."""
     findings: list[VoiceFinding] = []
     articles = _instances(graph, _ARTICLE)
     all_reports = _instances(graph, _REPORT)
@@ -106,7 +126,78 @@ def check_voice(graph: Graph) -> tuple[VoiceFinding, ...]:
                                 f"({_names(sorted(makers))}), not by {_name(who)}{why}",
                             )
                         )
+    if sources is not None:
+        findings.extend(_headline_findings(graph, _texts(sources)))
     return tuple(findings)
+
+
+def _texts(folder: Path) -> dict[str, str]:
+    """The UTF-8 texts of a folder, by the SHA-256 of their bytes."""
+    if not folder.is_dir():
+        raise AnchorError(f"{folder}: sources folder not found")
+    texts = {}
+    for path in sorted(folder.iterdir()):
+        if path.is_file():
+            raw = path.read_bytes()
+            try:
+                texts[hashlib.sha256(raw).hexdigest()] = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+    return texts
+
+
+def _bare(text: str) -> str:
+    return " ".join(_DECORATION.sub("", text).split()).casefold()
+
+
+def _headline_findings(graph: Graph, texts: dict[str, str]) -> list[VoiceFinding]:
+    """Claims anchored on a document's headline: whose voice, and nothing else anchored."""
+    out = []
+    for claim in sorted(_instances(graph, _CLAIM), key=str):
+        anchors = [a for a in graph.objects(claim, _ANCHOR) if isinstance(a, URIRef)]
+        headlines = sorted({d for a in anchors if (d := _headline_of(graph, a, texts))})
+        for document in headlines:
+            voices = _makers(graph, [document], _NARRATORS)
+            for who in sorted(graph.objects(claim, _ASSERTED_BY), key=str):
+                if isinstance(who, URIRef) and voices and who not in voices:
+                    out.append(
+                        VoiceFinding(
+                            str(claim),
+                            "headline-in-publication-voice",
+                            str(who),
+                            (str(document),),
+                            f"a headline of {_name(document)} is the publication's voice "
+                            f"({_names(sorted(voices))}), not {_name(who)}'s",
+                        )
+                    )
+        if headlines and len(anchors) > len(headlines):
+            out.append(
+                VoiceFinding(
+                    str(claim),
+                    "headline-is-its-own-claim",
+                    "",
+                    tuple(map(str, headlines)),
+                    "anchored on a headline and on other text: make the headline its own claim, "
+                    "in the publication's voice",
+                )
+            )
+    return out
+
+
+def _headline_of(graph: Graph, anchor: URIRef, texts: dict[str, str]) -> URIRef | None:
+    """The document whose title the anchored span is, or None."""
+    document = graph.value(anchor, _SOURCE_DOCUMENT)
+    start, end = graph.value(anchor, _OA_START), graph.value(anchor, _OA_END)
+    if not isinstance(document, URIRef):
+        return None
+    if not isinstance(start, Literal) or not isinstance(end, Literal):
+        return None
+    text = texts.get(str(graph.value(document, _TEXT_SHA)))
+    titles = {_bare(str(t)) for t in graph.objects(document, DCTERMS.title)}
+    if text is None or not titles:
+        return None
+    span = text[int(start.toPython()) : int(end.toPython())]
+    return document if _bare(span) in titles else None
 
 
 def _instances(graph: Graph, cls: URIRef) -> set[URIRef]:
