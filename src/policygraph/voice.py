@@ -32,8 +32,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib.namespace import DCTERMS
 
+from ._instances import instances_of
 from .errors import AnchorError
 from .namespaces import PG, PREFIXES
 
@@ -86,10 +87,10 @@ def check_voice(graph: Graph, sources: Path | None = None) -> tuple[VoiceFinding
     """Every claim in ``graph`` whose asserter breaks the voice rule; with ``sources`` (a
     folder of the source texts) the headline rules too. The graph is only read."""
     findings: list[VoiceFinding] = []
-    articles = _instances(graph, _ARTICLE)
-    all_reports = _instances(graph, _REPORT)
-    events = _instances(graph, _EVENT)
-    for claim in sorted(_instances(graph, _CLAIM), key=str):
+    articles = instances_of(graph, _ARTICLE)
+    all_reports = instances_of(graph, _REPORT)
+    events = instances_of(graph, _EVENT)
+    for claim in sorted(instances_of(graph, _CLAIM), key=str):
         stated = sorted({d for d in graph.objects(claim, _STATED_IN) if isinstance(d, URIRef)})
         asserters = sorted(a for a in graph.objects(claim, _ASSERTED_BY) if isinstance(a, URIRef))
         reports = [d for d in stated if d in all_reports]
@@ -153,7 +154,7 @@ def _bare(text: str) -> str:
 def _headline_findings(graph: Graph, texts: dict[str, str]) -> list[VoiceFinding]:
     """Claims anchored on a document's headline: whose voice, and nothing else anchored."""
     out = []
-    for claim in sorted(_instances(graph, _CLAIM), key=str):
+    for claim in sorted(instances_of(graph, _CLAIM), key=str):
         anchors = [a for a in graph.objects(claim, _ANCHOR) if isinstance(a, URIRef)]
         headlines = sorted({d for a in anchors if (d := _headline_of(graph, a, texts))})
         for document in headlines:
@@ -198,16 +199,6 @@ def _headline_of(graph: Graph, anchor: URIRef, texts: dict[str, str]) -> URIRef 
         return None
     span = text[int(start.toPython()) : int(end.toPython())]
     return document if _bare(span) in titles else None
-
-
-def _instances(graph: Graph, cls: URIRef) -> set[URIRef]:
-    kinds, frontier = {cls}, [cls]
-    while frontier:
-        for sub in graph.subjects(RDFS.subClassOf, frontier.pop()):
-            if isinstance(sub, URIRef) and sub not in kinds:
-                kinds.add(sub)
-                frontier.append(sub)
-    return {n for k in kinds for n in graph.subjects(RDF.type, k) if isinstance(n, URIRef)}
 
 
 def _makers(graph: Graph, documents: list[URIRef], properties: tuple[URIRef, ...]) -> set[URIRef]:
