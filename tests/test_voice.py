@@ -25,6 +25,7 @@ RULES = {
     "report-claim-by-maker",
     "headline-in-publication-voice",
     "headline-is-its-own-claim",
+    "speaker-only-a-pronoun",
 }
 
 

@@ -11,16 +11,19 @@ rule can be checked from the graph alone:
   makers (``dcterms:creator``, ``dcterms:contributor``, ``dcterms:publisher``, or a part of one,
   ``org:subOrganizationOf``), not someone who only relays it.
 
-Given the source texts (``sources``, a folder matched to documents by ``pg:textSha256``), two
-more: a span whose text is the document's title (``dcterms:title``) is its headline, so
+Given the source texts (``sources``, a folder matched to documents by ``pg:textSha256``), three
+more. A span whose text is the document's title (``dcterms:title``) is its headline, so
 
 - ``headline-in-publication-voice``: a claim anchored on a headline is asserted by the
   document's publisher or creator, not by someone the headline seems to quote;
 - ``headline-is-its-own-claim``: a claim anchored on a headline is anchored on nothing else, as
-  a headline and a body sentence are two voices (and often two strengths).
+  a headline and a body sentence are two voices (and often two strengths);
+- ``speaker-only-a-pronoun``: a claim anchored in a quote whose speech tag names the speaker
+  only by a pronoun («…, poengterer hun.», «…, she said.») records its attribution as the
+  curators' inference (``pg:attributionBasis pgc:basis-inferred``, with a rationale).
 
 A document that records none of its makers cannot be judged and is passed over. Which span is
-a lead or a quote is left to the curators.
+a lead is left to the curators.
 """
 
 from __future__ import annotations
@@ -61,6 +64,15 @@ _OA_START = URIRef(PREFIXES["oa"] + "start")
 _OA_END = URIRef(PREFIXES["oa"] + "end")
 # What a headline may carry besides its words: Markdown heading marks, a quote dash, quotes.
 _DECORATION = re.compile(r"^[\s#*–—-]+|[\s*]+$|[«»“”\"]")
+# A paragraph of text (a run of non-blank lines), and a quote paragraph (opening dash or quote
+# mark) whose speech tag is a verb and a pronoun, Norwegian («sier hun») or English («she said»).
+_PARAGRAPH = re.compile(r"\S(?:.|\n(?![ \t]*\n))*")
+_PRONOUN_TAG = re.compile(
+    r"^[–—\-\"“«].*,[”\"»]?\s+(?:\w+\s+(?:hun|han)|(?:she|he)\s+\w+)\.?[\s»”\"]*$",
+    re.DOTALL | re.IGNORECASE,
+)
+_ATTRIBUTION_BASIS = URIRef(PG + "attributionBasis")
+_INFERRED = URIRef(PREFIXES["pgc"] + "basis-inferred")
 
 
 @dataclass(frozen=True)
@@ -128,7 +140,9 @@ def check_voice(graph: Graph, sources: Path | None = None) -> tuple[VoiceFinding
                             )
                         )
     if sources is not None:
-        findings.extend(_headline_findings(graph, _texts(sources)))
+        texts = _texts(sources)
+        findings.extend(_headline_findings(graph, texts))
+        findings.extend(_pronoun_findings(graph, texts))
     return tuple(findings)
 
 
@@ -187,6 +201,18 @@ def _headline_findings(graph: Graph, texts: dict[str, str]) -> list[VoiceFinding
 
 def _headline_of(graph: Graph, anchor: URIRef, texts: dict[str, str]) -> URIRef | None:
     """The document whose title the anchored span is, or None."""
+    found = _span(graph, anchor, texts)
+    if found is None:
+        return None
+    document, text, start, end = found
+    titles = {_bare(str(t)) for t in graph.objects(document, DCTERMS.title)}
+    return document if _bare(text[start:end]) in titles else None
+
+
+def _span(
+    graph: Graph, anchor: URIRef, texts: dict[str, str]
+) -> tuple[URIRef, str, int, int] | None:
+    """(document, its whole text, start, end) of an anchor whose text is in ``texts``."""
     document = graph.value(anchor, _SOURCE_DOCUMENT)
     start, end = graph.value(anchor, _OA_START), graph.value(anchor, _OA_END)
     if not isinstance(document, URIRef):
@@ -194,11 +220,40 @@ def _headline_of(graph: Graph, anchor: URIRef, texts: dict[str, str]) -> URIRef 
     if not isinstance(start, Literal) or not isinstance(end, Literal):
         return None
     text = texts.get(str(graph.value(document, _TEXT_SHA)))
-    titles = {_bare(str(t)) for t in graph.objects(document, DCTERMS.title)}
-    if text is None or not titles:
+    if text is None:
         return None
-    span = text[int(start.toPython()) : int(end.toPython())]
-    return document if _bare(span) in titles else None
+    return document, text, int(start.toPython()), int(end.toPython())
+
+
+def _pronoun_findings(graph: Graph, texts: dict[str, str]) -> list[VoiceFinding]:
+    """Claims quoted from a speaker the text names only by a pronoun, not marked inferred."""
+    out = []
+    for claim in sorted(instances_of(graph, _CLAIM), key=str):
+        if (claim, _ATTRIBUTION_BASIS, _INFERRED) in graph:
+            continue
+        quoted = set()
+        for anchor in graph.objects(claim, _ANCHOR):
+            found = _span(graph, anchor, texts) if isinstance(anchor, URIRef) else None
+            if found is not None:
+                document, text, start, _ = found
+                for paragraph in _PARAGRAPH.finditer(text):
+                    inside = paragraph.start() <= start < paragraph.end()
+                    if inside and _PRONOUN_TAG.match(paragraph.group()):
+                        quoted.add(document)
+        for who in sorted(graph.objects(claim, _ASSERTED_BY), key=str):
+            if quoted and isinstance(who, URIRef):
+                out.append(
+                    VoiceFinding(
+                        str(claim),
+                        "speaker-only-a-pronoun",
+                        str(who),
+                        tuple(map(str, sorted(quoted))),
+                        f"the quote names its speaker only by a pronoun, so {_name(who)} is "
+                        "the curators' reading: record pg:attributionBasis pgc:basis-inferred "
+                        "with a pg:attributionRationale",
+                    )
+                )
+    return out
 
 
 def _makers(graph: Graph, documents: list[URIRef], properties: tuple[URIRef, ...]) -> set[URIRef]:
