@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import SKOS
 
+from ._instances import instances_of
 from .errors import PolicyGraphError
 from .namespaces import PG, PGC
 
@@ -109,18 +110,6 @@ def _scale(graph: Graph, scheme: URIRef) -> dict[URIRef, _Level]:
     return levels
 
 
-def _claims(graph: Graph) -> list[URIRef]:
-    kinds = {_CLAIM}
-    frontier = [_CLAIM]
-    while frontier:
-        for sub in graph.subjects(RDFS.subClassOf, frontier.pop()):
-            if isinstance(sub, URIRef) and sub not in kinds:
-                kinds.add(sub)
-                frontier.append(sub)
-    found = {c for k in kinds for c in graph.subjects(RDF.type, k) if isinstance(c, URIRef)}
-    return sorted(found, key=str)
-
-
 def _statements(graph: Graph, claim: URIRef, languages: Iterable[str]) -> list[tuple[str, str]]:
     wanted = set(languages)
     out = []
@@ -141,7 +130,7 @@ def check_strength(graph: Graph) -> tuple[StrengthFinding, ...]:
     asserted = strengths[ASSERTED].rank
     languages = {lang for level in strengths.values() for lang in level.cues}
     findings: list[StrengthFinding] = []
-    for claim in _claims(graph):
+    for claim in sorted(instances_of(graph, _CLAIM), key=str):
         # More than one value breaks the shapes; here the most lenient one is judged.
         recorded = _strongest(strengths, graph.objects(claim, _STRENGTH))
         modality = _strongest(modalities, graph.objects(claim, _MODALITY))
