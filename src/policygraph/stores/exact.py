@@ -202,6 +202,16 @@ def engine_keeps(quads: Iterable[Quad]) -> bool:
     return True
 
 
+def _caller_level() -> int:
+    """The stack level of the first frame outside policygraph (where a warning belongs)."""
+    import sys
+
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("policygraph"):
+        frame, level = frame.f_back, level + 1  # type: ignore[assignment]
+    return level
+
+
 class ExactStore:
     """The default store: Oxigraph while it keeps every literal exactly, the reference store
     from the first file that it would not (see the module's docs)."""
@@ -226,7 +236,7 @@ class ExactStore:
             warnings.warn(
                 f"the graph runs on the rdflib reference store: {why}",
                 PerformanceWarning,
-                stacklevel=4,
+                stacklevel=_caller_level(),
             )
         return self.reference
 
