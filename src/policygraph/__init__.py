@@ -23,6 +23,8 @@ __all__ = [
     "QueryError",
     "QueryRefusedError",
     "QueryResult",
+    "QueryTimeoutError",
+    "StoreError",
     "UnknownResourceError",
     "ValidationReport",
     "ValidationResult",
@@ -44,6 +46,8 @@ _LAZY = {
     "PolicyGraphError": "errors",
     "QueryError": "errors",
     "QueryRefusedError": "errors",
+    "QueryTimeoutError": "errors",
+    "StoreError": "errors",
     "UnknownResourceError": "errors",
 }
 
@@ -55,6 +59,8 @@ if TYPE_CHECKING:
         PolicyGraphError,
         QueryError,
         QueryRefusedError,
+        QueryTimeoutError,
+        StoreError,
         UnknownResourceError,
     )
     from .graph import Gap, PolicyGraph, load

@@ -17,6 +17,8 @@ __all__ = [
     "PolicyGraphError",
     "QueryError",
     "QueryRefusedError",
+    "QueryTimeoutError",
+    "StoreError",
     "UnknownResourceError",
 ]
 
@@ -51,6 +53,20 @@ class QueryError(PolicyGraphError):
 class QueryRefusedError(QueryError):
     """A query asks for something the read-only query path does not do (updates, SERVICE,
     loading from the network)."""
+
+
+class QueryTimeoutError(QueryError):
+    """A query ran longer than the time limit it was given and was stopped; ``timeout`` is
+    that limit in seconds."""
+
+    def __init__(self, timeout: float, message: str | None = None) -> None:
+        self.timeout = timeout
+        super().__init__(message or f"query stopped after its time limit of {timeout:g} s")
+
+
+class StoreError(PolicyGraphError):
+    """A store could not do what was asked (a server that is down, refuses, or answers
+    nonsense; an engine that cannot hold a term). The message names the store."""
 
 
 class UnknownResourceError(PolicyGraphError, LookupError):

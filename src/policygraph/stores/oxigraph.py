@@ -29,16 +29,16 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import QueryError, QueryRefusedError
-from .graph import PolicyGraph, file_key
+from ..errors import QueryError, QueryRefusedError
+from ..graph import PolicyGraph, file_key
 
 if TYPE_CHECKING:
     from rdflib import Dataset
     from rdflib.term import Node
 
-    from .query import QueryResult
-    from .trace import EvidenceTrace
-    from .validation import ValidationReport
+    from ..query import QueryResult
+    from ..trace import EvidenceTrace
+    from ..validation import ValidationReport
 
 __all__ = [
     "STORES",
@@ -114,7 +114,7 @@ def _suspect_text(data: bytes) -> bool:
 
 def _read_bytes(path: Path) -> bytes:
     """The file's bytes; the reference reader's errors for anything it would refuse."""
-    from .loading import MAX_FILE_BYTES, read_text
+    from ..loading import MAX_FILE_BYTES, read_text
 
     try:
         if path.is_file() and path.stat().st_size <= MAX_FILE_BYTES:
@@ -138,7 +138,7 @@ def _merge_into(dataset: Dataset, staging: Dataset) -> None:
     from rdflib import Graph
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-    from .loading import default_graph
+    from ..loading import default_graph
 
     for s, p, o, g in staging.quads((None, None, None, None)):
         name = g.identifier if isinstance(g, Graph) else g
@@ -447,7 +447,7 @@ class OxigraphPolicyGraph(PolicyGraph):
     def _materialise(self) -> Dataset:
         from rdflib import Graph
 
-        from .loading import default_graph, new_dataset
+        from ..loading import default_graph, new_dataset
 
         ds = new_dataset()
         default = default_graph(ds)
@@ -523,7 +523,7 @@ class OxigraphPolicyGraph(PolicyGraph):
     def _load_file(self, file: Path, base: str | None) -> None:
         import pyoxigraph as ox
 
-        from .loading import format_for, load_into, new_dataset
+        from ..loading import format_for, load_into, new_dataset
 
         if self._detached and self._dataset is not None:
             load_into(self._dataset, file, base=base)
@@ -562,7 +562,7 @@ class OxigraphPolicyGraph(PolicyGraph):
 
     def _load_path(self, file: Path, rdf_format: Any, base: str) -> bool:
         """Load the file with Oxigraph; False when rdflib reads what Oxigraph does not."""
-        from .loading import load_into, new_dataset
+        from ..loading import load_into, new_dataset
 
         try:
             self._ox.load(path=str(file), format=rdf_format, base_iri=base)
@@ -576,7 +576,7 @@ class OxigraphPolicyGraph(PolicyGraph):
         the file must go through the exact (rdflib) path instead."""
         import pyoxigraph as ox
 
-        from .loading import load_into, new_dataset
+        from ..loading import load_into, new_dataset
 
         verdict: list[bool] = []
         if len(data) < _SMALL_FILE:
@@ -731,18 +731,18 @@ class OxigraphPolicyGraph(PolicyGraph):
             self._fallback("trace")
             return super()._evidence()
         if self._fast_index is None:
-            from .fasttrace import OxigraphEvidenceIndex
+            from ..fasttrace import OxigraphEvidenceIndex
 
             self._fast_index = OxigraphEvidenceIndex(self._ox)
         return self._fast_index
 
     def recommendations(self) -> list[str]:
-        from .namespaces import PG
+        from ..namespaces import PG
 
         return self._instances(PG + "Recommendation")
 
     def claims(self) -> list[str]:
-        from .namespaces import PG
+        from ..namespaces import PG
 
         return self._instances(PG + "Claim")
 
@@ -784,7 +784,7 @@ class OxigraphPolicyGraph(PolicyGraph):
     # -------------------------------------------------------------- validation
     def validate(self, shapes: str | PathLike[str] | None = None) -> ValidationReport:
         if not self.exact_mode:
-            from .fastshacl import validate_store
+            from ..fastshacl import validate_store
 
             report = validate_store(self, Path(shapes) if shapes else None)
             if report is not None:
@@ -796,16 +796,16 @@ class OxigraphPolicyGraph(PolicyGraph):
 
     # -------------------------------------------------------------- export
     def serialize(self, format: str = "turtle") -> str:
-        from .export import format_for_export
+        from ..export import format_for_export
 
         name = format_for_export(format, None)
         return self._serialize(name)
 
     def _serialize(self, name: str) -> str:
-        from .serialize import serialize
+        from ..serialize import serialize
 
         if name in ("turtle", "nt") and not self.exact_mode:
-            from .fastserialize import serialize_store
+            from ..fastserialize import serialize_store
 
             text = serialize_store(self._ox, name)
             if text is not None:
@@ -815,8 +815,8 @@ class OxigraphPolicyGraph(PolicyGraph):
     def export(
         self, path: str | PathLike[str] | None = None, format: str | None = None
     ) -> str | None:
-        from .errors import ExportError
-        from .export import atomic_write, format_for_export
+        from ..errors import ExportError
+        from ..export import atomic_write, format_for_export
 
         target = Path(path) if path is not None else None
         name = format_for_export(format if format or target is None else None, target)
@@ -837,7 +837,7 @@ class OxigraphPolicyGraph(PolicyGraph):
 def _ox_bindings(bindings: Any) -> dict[Any, Any]:
     import pyoxigraph as ox
 
-    from .query import to_term
+    from ..query import to_term
 
     return {ox.Variable(k): to_oxigraph(to_term(v)) for k, v in (bindings or {}).items()}
 
@@ -853,8 +853,8 @@ def run_oxigraph_query(
     the same ``QueryResult`` as the rdflib path."""
     import pyoxigraph as ox
 
-    from .namespaces import PREFIXES
-    from .query import MAX_NESTING, QueryResult, _nesting, parse_query
+    from ..namespaces import PREFIXES
+    from ..query import MAX_NESTING, QueryResult, _nesting, parse_query
 
     if _nesting(sparql) > MAX_NESTING:
         raise QueryError(f"query nests more than {MAX_NESTING} levels deep")
