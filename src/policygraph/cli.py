@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 import click
 
+from .cli_remote import connect_endpoint, endpoint_options, remember_endpoint
+
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -49,10 +51,12 @@ def common(formats: tuple[str, ...] = ("text", "json")) -> Callable[[F], F]:
             help="Output format.",
         )
         @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+        @endpoint_options
         @functools.wraps(func)
         def wrapper(*args: Any, debug: bool, **kwargs: Any) -> None:
             from .errors import PolicyGraphError
 
+            remember_endpoint(kwargs)
             try:
                 code = func(*args, **kwargs)
             except BrokenPipeError:
@@ -79,6 +83,9 @@ def common(formats: tuple[str, ...] = ("text", "json")) -> Callable[[F], F]:
 
 
 def _load(data: tuple[str, ...], no_bundled_data: bool) -> Any:
+    remote = connect_endpoint(data)
+    if remote is not None:
+        return remote
     from .graph import load
     from .stores import default_store
 
@@ -354,6 +361,9 @@ def _register_curation() -> None:
 
 
 _register_curation()
+from .cli_push import push as _push  # noqa: E402 (it uses what this module defines)
+
+cli.add_command(_push)
 
 
 def main() -> None:

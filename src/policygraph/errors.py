@@ -87,7 +87,7 @@ class AnchorError(PolicyGraphError):
     """Anchors could not be resolved (for instance a sources folder that does not exist)."""
 
 
-class EndpointError(PolicyGraphError):
+class EndpointError(StoreError):
     """A SPARQL endpoint could not be reached or answered with an error. Carries the
     endpoint's URL and, when it answered, the HTTP status."""
 

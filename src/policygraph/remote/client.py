@@ -250,7 +250,7 @@ class SparqlClient:
 def _read(answer: Any, deadline: float, where: str, limit: float) -> bytes:
     """The whole body, or a timeout once ``deadline`` passes (a server that trickles bytes
     would otherwise reset the socket's per-read timeout for ever)."""
-    parts = []
+    parts: list[bytes] = []
     while True:
         if time.monotonic() > deadline:
             raise EndpointTimeoutError(where, f"no complete answer within {limit:g} s")
@@ -274,3 +274,25 @@ def _reason(reason: object) -> str:
     if isinstance(reason, OSError) and reason.strerror:
         return reason.strerror
     return str(reason) or type(reason).__name__
+
+
+# Where the servers we know put their other endpoints, by the query endpoint's last segment.
+_SIBLINGS = {"query": ("update", "store"), "sparql": ("sparql", "sparql-graph-crud")}
+
+
+def sibling_endpoints(
+    query_url: str, update_url: str | None = None, graph_store_url: str | None = None
+) -> tuple[str, str | None]:
+    """The update and Graph Store URLs: as given, else where Oxigraph (``/query``,
+    ``/update``, ``/store``) or Virtuoso (``/sparql``, ``/sparql-graph-crud``) puts them when
+    the query URL looks like theirs; else the query URL for updates and no Graph Store."""
+    parts = urllib.parse.urlsplit(query_url)
+    head, _, last = parts.path.rpartition("/")
+    known = _SIBLINGS.get(last)
+
+    def beside(name: str) -> str:
+        return urllib.parse.urlunsplit(parts._replace(path=f"{head}/{name}", query=""))
+
+    update = update_url or (beside(known[0]) if known else query_url)
+    store = graph_store_url or (beside(known[1]) if known else None)
+    return update, store

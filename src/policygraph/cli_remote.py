@@ -1,0 +1,66 @@
+"""The options every command takes to work on a SPARQL server instead of loaded files:
+``--endpoint QUERY_URL``, ``--update-endpoint URL``, ``--graph-store URL``. Credentials never
+come from here: they come from the environment or ~/.netrc (see ``remote.client``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+__all__ = ["connect_endpoint", "endpoint_options", "remember_endpoint"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+_KEY = "policygraph.endpoint"
+_NAMES = ("endpoint", "update_endpoint", "graph_store")
+
+
+def endpoint_options(func: F) -> F:
+    for option in reversed(
+        [
+            click.option(
+                "--endpoint",
+                metavar="QUERY_URL",
+                help="Work on this SPARQL server's data (see `push`) instead of loaded files.",
+            ),
+            click.option(
+                "--update-endpoint",
+                metavar="URL",
+                help="The server's SPARQL Update URL (default: beside the query URL).",
+            ),
+            click.option(
+                "--graph-store",
+                metavar="URL",
+                help="The server's Graph Store Protocol URL (default: beside the query URL).",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def remember_endpoint(kwargs: dict[str, Any]) -> None:
+    """Move the endpoint options out of a command's arguments into the click context, where
+    ``connect_endpoint`` (and ``push``) find them."""
+    values = {name: kwargs.pop(name, None) for name in _NAMES}
+    click.get_current_context().meta[_KEY] = values
+
+
+def endpoint_settings() -> dict[str, str | None]:
+    ctx = click.get_current_context(silent=True)
+    found: dict[str, str | None] = ctx.meta.get(_KEY, {}) if ctx is not None else {}
+    return found
+
+
+def connect_endpoint(data: tuple[str, ...]) -> Any:
+    """The server's graph when ``--endpoint`` was given, else None."""
+    settings = endpoint_settings()
+    if not settings.get("endpoint"):
+        return None
+    from .errors import PolicyGraphError
+
+    if data:
+        raise PolicyGraphError("--data reads local files; with --endpoint, `push` them first")
+    # The remote store arrives with the store seam; until then only ``push`` talks to servers.
+    raise PolicyGraphError("--endpoint is only supported by `push` in this version")
