@@ -105,18 +105,20 @@ class SparqlClient:
         return f"SparqlClient({self.query_url!r})"
 
     def _build_opener(self) -> urllib.request.OpenerDirector:
-        handlers: list[urllib.request.BaseHandler] = []
         manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        known = False
         for url in {self.query_url, self.update_url, self.graph_store_url} - {None}:
             found = credentials(str(url))
             if found is not None:
                 manager.add_password(None, str(url), *found)
+                known = True
+        if not known:  # a 401 then reaches the caller as it is
+            return urllib.request.build_opener()
         # Digest first: it declines a Basic challenge, which the basic handler then answers.
-        handlers += [
+        return urllib.request.build_opener(
             urllib.request.HTTPDigestAuthHandler(manager),
             urllib.request.HTTPBasicAuthHandler(manager),
-        ]
-        return urllib.request.build_opener(*handlers)
+        )
 
     # ------------------------------------------------------------------ requests
     def request(
@@ -174,6 +176,8 @@ class SparqlClient:
                 raise EndpointError(where, f"the connection failed: {_reason(exc)}") from exc
             except OSError as exc:
                 raise EndpointError(where, f"the connection failed: {_reason(exc)}") from exc
+            except ValueError as exc:  # urllib's auth handlers: a scheme they do not know
+                raise EndpointError(where, f"cannot authenticate: {exc}", 401) from exc
 
     def _pause(self, attempt: int) -> int:
         time.sleep(self.backoff * (2**attempt))
