@@ -1,12 +1,14 @@
-"""Every fast path gives the reference's results: the Oxigraph store against the rdflib store
-(loading, exact literals, queries, traces, gaps, stats, export), on the test fixture, on a
-synthetic corpus with deliberate defects (evidence cycles included) and on literal edge cases."""
+"""The default store (Oxigraph, exact lexical forms kept) gives the reference's results: against
+the rdflib store (loading, exact literals, queries, traces, gaps, stats, export) and, for
+validation, against pySHACL on the whole graph; on the test fixture, on a synthetic corpus with
+deliberate defects (evidence cycles included) and on literal edge cases."""
 
 from __future__ import annotations
 
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Literal, URIRef
@@ -14,10 +16,8 @@ from rdflib.compare import isomorphic
 
 import policygraph as pg
 from policygraph.errors import ParseError, QueryError, QueryRefusedError
-
-pytest.importorskip("pyoxigraph")
-
-from policygraph.stores import OxigraphPolicyGraph, PerformanceWarning  # noqa: E402
+from policygraph.stores import PerformanceWarning
+from policygraph.stores.exact import ExactStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL = FIXTURES / "small-claims.ttl"
@@ -93,13 +93,18 @@ def _same_graph(a: object, b: object) -> bool:
 
 
 def _pair(paths: list[Path]) -> tuple[pg.PolicyGraph, pg.PolicyGraph]:
-    ref = pg.load(*paths, bundled_data=False)
+    ref = pg.load(*paths, bundled_data=False, store="rdflib")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PerformanceWarning)
         fast = pg.load(*paths, bundled_data=False, store="oxigraph")
-    assert isinstance(fast, OxigraphPolicyGraph) and isinstance(fast, pg.PolicyGraph)
-    assert type(ref) is pg.PolicyGraph
+    assert isinstance(fast.store, ExactStore)
+    assert type(ref) is type(fast) is pg.PolicyGraph  # one class, whatever the store
     return ref, fast
+
+
+def _on_reference(g: pg.PolicyGraph) -> bool:
+    """True when the default store moved the graph to rdflib to keep a literal exact."""
+    return getattr(g.store, "reference", None) is not None
 
 
 CASES = ["fixture", "corpus", "edge"]
@@ -119,21 +124,24 @@ def test_export_is_byte_identical(files: dict[str, list[Path]], case: str) -> No
         assert fast.serialize(fmt) == ref.serialize(fmt), fmt
 
 
-def test_fast_turtle_writer_ran_and_matches(files: dict[str, list[Path]]) -> None:
-    from policygraph.fastserialize import serialize_store
+@pytest.mark.parametrize("store", ["rdflib", "oxigraph"])
+def test_dump_writer_ran_and_matches_the_quad_writer(
+    files: dict[str, list[Path]], store: str
+) -> None:
+    from policygraph.ntlines import write_from_dump
     from policygraph.serialize import serialize
 
-    ref, fast = _pair(files["corpus"])
-    text = serialize_store(fast.oxigraph, "turtle")
-    assert text is not None and text == serialize(ref.graph, "turtle")
-    assert serialize_store(fast.oxigraph, "nt") == serialize(ref.graph, "nt")
+    g = pg.load(*files["corpus"], bundled_data=False, store=store)
+    text = write_from_dump(g.store, "turtle")
+    assert text is not None and text == serialize(list(g.store.quads()), "turtle")
+    assert write_from_dump(g.store, "nt") == serialize(list(g.store.quads()), "nt")
 
 
-def test_blank_nodes_take_the_reference_writer(files: dict[str, list[Path]]) -> None:
-    from policygraph.fastserialize import serialize_store
+def test_blank_nodes_take_the_quad_writer(files: dict[str, list[Path]]) -> None:
+    from policygraph.ntlines import write_from_dump
 
     _, fast = _pair(files["edge"])
-    assert serialize_store(fast.oxigraph, "turtle") is None
+    assert write_from_dump(fast.store, "turtle") is None
 
 
 def test_exact_literals_survive_the_oxigraph_store(files: dict[str, list[Path]]) -> None:
@@ -157,15 +165,15 @@ def test_exact_literals_survive_the_oxigraph_store(files: dict[str, list[Path]])
     assert out is not None and '"01"^^xsd:integer' in out and "1.50" in out
 
 
-def test_exact_literal_graphs_query_on_the_reference_with_a_warning(
+def test_exact_literal_graphs_move_to_the_reference_with_a_warning(
     files: dict[str, list[Path]],
 ) -> None:
-    ref, fast = _pair(files["edge"])
-    assert fast.exact_mode
-    fast._warned = False  # type: ignore[attr-defined]
+    ref = pg.load(*files["edge"], bundled_data=False, store="rdflib")
+    with pytest.warns(PerformanceWarning, match="edge-cases.ttl"):
+        fast = pg.load(*files["edge"], bundled_data=False, store="oxigraph")
+    assert _on_reference(fast)
     query = f"SELECT ?o WHERE {{ <{EX}a> <{EX}n> ?o }}"
-    with pytest.warns(PerformanceWarning):
-        rows = fast.query(query).rows
+    rows = fast.query(query).rows
     assert sorted(map(str, (r[0] for r in rows))) == sorted(
         str(r[0]) for r in ref.query(query).rows
     )
@@ -173,7 +181,7 @@ def test_exact_literal_graphs_query_on_the_reference_with_a_warning(
 
 def test_canonical_graphs_take_the_fast_path(files: dict[str, list[Path]]) -> None:
     _, fast = _pair(files["corpus"])
-    assert not fast.exact_mode
+    assert not _on_reference(fast)
 
 
 QUERIES = [
@@ -315,7 +323,7 @@ def test_parse_errors_are_the_same(tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttl"
     bad.write_text("@prefix ex: <https://example.org/> .\nex:a ex:b ex:c ;\n  ex:d .\n")
     with pytest.raises(ParseError) as expected:
-        pg.load(bad, bundled_data=False)
+        pg.load(bad, bundled_data=False, store="rdflib")
     with pytest.raises(ParseError) as got:
         pg.load(bad, bundled_data=False, store="oxigraph")
     assert str(got.value) == str(expected.value)
@@ -324,9 +332,10 @@ def test_parse_errors_are_the_same(tmp_path: Path) -> None:
 def test_other_formats_load_through_the_reference(tmp_path: Path) -> None:
     doc = tmp_path / "x.jsonld"
     doc.write_text('{"@id": "https://example.org/a", "https://example.org/p": "v"}')
-    ref = pg.load(doc, bundled_data=False)
+    ref = pg.load(doc, bundled_data=False, store="rdflib")
     fast = pg.load(doc, bundled_data=False, store="oxigraph")
     assert _same_graph(fast.graph, ref.graph)
+    assert not _on_reference(fast)
 
 
 def test_unknown_store_is_an_error() -> None:
@@ -340,10 +349,24 @@ SHAPES = FIXTURES / "fast-shapes.ttl"
 DEFECTS = FIXTURES / "fast-defects.ttl"
 
 
-def _reference_report(paths: list[Path], shapes: Path) -> object:
+def _reference_report(paths: list[Path], shapes: Path | None = None) -> object:
+    """pySHACL on the whole graph: the judge every store's validation must agree with."""
+    from policygraph import _resources
     from policygraph.validation import validate_graph
 
-    return validate_graph(pg.load(*paths, bundled_data=False).graph, shapes)
+    graph = pg.load(*paths, bundled_data=False, store="rdflib").graph
+    return validate_graph(graph, shapes or _resources.shapes_file())
+
+
+def _takes_the_candidate_path(g: pg.PolicyGraph, shapes: Path | None) -> bool:
+    """True when validation finds candidates in the store and pySHACL judges only those."""
+    from policygraph.shaclsparql import Unsupported, candidate_focus_nodes
+
+    try:
+        candidates, _ = candidate_focus_nodes(g.store, shapes)
+    except Unsupported:
+        return False
+    return all(isinstance(c, URIRef) for c in candidates)
 
 
 def _comparable(report: object) -> list[tuple[str, ...]]:
@@ -382,13 +405,12 @@ def validation_files(
     return [*files["corpus"], topics, DEFECTS]
 
 
-def test_fast_validation_agrees_with_pyshacl(validation_files: list[Path]) -> None:
-    from policygraph.fastshacl import validate_store
-
-    fast = pg.load(*validation_files, bundled_data=False, store="oxigraph")
-    assert not fast.exact_mode
-    report = validate_store(fast, SHAPES)
-    assert report is not None, "the fast validator ran"
+@pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
+def test_fast_validation_agrees_with_pyshacl(validation_files: list[Path], store: str) -> None:
+    fast = pg.load(*validation_files, bundled_data=False, store=store)
+    assert not _on_reference(fast)
+    assert _takes_the_candidate_path(fast, SHAPES)
+    report = fast.validate(SHAPES)
     expected = _reference_report(validation_files, SHAPES)
     assert _comparable(report) == _comparable(expected)
     assert report.conforms == expected.conforms  # type: ignore[attr-defined]
@@ -432,34 +454,29 @@ def _mutate(source: Path, target: Path, seed: int) -> None:
 def test_fast_validation_agrees_on_mutated_corpora(
     validation_files: list[Path], tmp_path: Path, seed: int
 ) -> None:
-    from policygraph.fastshacl import validate_store
-
     mutated = tmp_path / "mutated.nt"
     _mutate(validation_files[1], mutated, seed)
     paths = [validation_files[0], mutated, validation_files[2]]
-    fast = pg.load(*paths, bundled_data=False, store="oxigraph")
-    report = validate_store(fast, SHAPES) if not fast.exact_mode else None
-    if report is None:  # the mutation needs the exact path: the reference runs
-        with pytest.warns(PerformanceWarning):
-            report = fast.validate(SHAPES)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PerformanceWarning)  # some mutations need rdflib
+        fast = pg.load(*paths, bundled_data=False, store="oxigraph")
+    report = fast.validate(SHAPES)
     assert _comparable(report) == _comparable(_reference_report(paths, SHAPES))
 
 
 def test_validate_focus_agrees_with_whole_graph_validation(validation_files: list[Path]) -> None:
-    from policygraph.fastshacl import validate_focus
-
     fast = pg.load(*validation_files, bundled_data=False, store="oxigraph")
-    ref = pg.load(*validation_files, bundled_data=False)
-    whole = ref.validate(SHAPES)
+    ref = pg.load(*validation_files, bundled_data=False, store="rdflib")
+    whole: Any = _reference_report(validation_files, SHAPES)
     claims = ref.claims()
     broken = {r.focus for r in whole.results}
     chosen = [c for c in claims if c in broken][:2] + [c for c in claims if c not in broken][:2]
     for nodes in ([chosen[0]], chosen[2:], chosen):
         expected = [r for r in whole.results if r.focus in set(nodes)]
-        got = validate_focus(fast, nodes, SHAPES)
+        got = fast.validate_focus(nodes, SHAPES)
         assert _comparable(got) == sorted(_comparable(type(whole)(True, tuple(expected))))
-        assert _comparable(validate_focus(ref, nodes, SHAPES)) == _comparable(got)
-    assert validate_focus(fast, chosen[2:], SHAPES).results == ()
+        assert _comparable(ref.validate_focus(nodes, SHAPES)) == _comparable(got)
+    assert fast.validate_focus(chosen[2:], SHAPES).results == ()
 
 
 INVALID_SUITE = sorted((Path(__file__).parent / "shapes" / "invalid").glob("*.ttl"))
@@ -467,15 +484,13 @@ INVALID_SUITE = sorted((Path(__file__).parent / "shapes" / "invalid").glob("*.tt
 
 @pytest.mark.parametrize("path", INVALID_SUITE, ids=lambda p: p.stem)
 def test_validate_focus_agrees_on_the_shape_suite(path: Path) -> None:
-    from policygraph.fastshacl import validate_focus
-
-    whole = pg.load(path, bundled_data=False).validate()
+    whole: Any = _reference_report([path])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PerformanceWarning)
         fast = pg.load(path, bundled_data=False, store="oxigraph")
         for focus in sorted({r.focus for r in whole.results})[:3]:
             expected = [r for r in whole.results if r.focus == focus]
-            got = validate_focus(fast, [focus])
+            got = fast.validate_focus([focus])
             assert _comparable(got) == _comparable(type(whole)(False, tuple(expected)))
 
 
@@ -499,7 +514,7 @@ def test_unreadable_files_fail_the_same_way(
     elif content is not None:
         path.write_bytes(content)
     with pytest.raises(ParseError) as expected:
-        pg.load(path, bundled_data=False)
+        pg.load(path, bundled_data=False, store="rdflib")
     with pytest.raises(ParseError) as got:
         pg.load(path, bundled_data=False, store="oxigraph")
     assert str(got.value) == str(expected.value)
@@ -507,22 +522,22 @@ def test_unreadable_files_fail_the_same_way(
 
 def test_bundled_data_is_the_same_on_both_stores() -> None:
     from policygraph import _resources
-    from policygraph.fastshacl import validate_store
+    from policygraph.validation import validate_graph
 
     if not _resources.data_files():
         pytest.skip("no bundled data in this checkout")
-    ref = pg.load()
+    ref = pg.load(store="rdflib")
     with warnings.catch_warnings():
         warnings.simplefilter("error", PerformanceWarning)  # no silent slow path
         fast = pg.load(store="oxigraph")
-        assert not fast.exact_mode
+        assert not _on_reference(fast)
         assert fast.trace_all() == ref.trace_all()
         assert fast.stats() == ref.stats()
         assert fast.gaps() == ref.gaps()
         assert fast.serialize("turtle") == ref.serialize("turtle")
-        report = validate_store(fast, None)
-        assert report is not None
-        assert _comparable(report) == _comparable(ref.validate())
+        assert _takes_the_candidate_path(fast, None)
+        expected = validate_graph(ref.graph, _resources.shapes_file())
+        assert _comparable(fast.validate()) == _comparable(expected)
 
 
 @pytest.mark.parametrize(
@@ -554,7 +569,7 @@ def test_bundled_data_is_the_same_on_both_stores() -> None:
 def test_literal_checks_catch_every_spelling(tmp_path: Path, name: str, text: str) -> None:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    ref = pg.load(path, bundled_data=False)
+    ref = pg.load(path, bundled_data=False, store="rdflib")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PerformanceWarning)
         fast = pg.load(path, bundled_data=False, store="oxigraph")
@@ -566,27 +581,22 @@ def test_literal_checks_catch_every_spelling(tmp_path: Path, name: str, text: st
 SHAPE_SUITE = sorted((Path(__file__).parent / "shapes").glob("*/*.ttl"))
 
 
+@pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
 @pytest.mark.parametrize("path", SHAPE_SUITE, ids=lambda p: f"{p.parent.name}-{p.stem}")
-def test_fast_validation_agrees_on_the_shape_suite(path: Path) -> None:
-    """Every valid and invalid example of tests/shapes: the fast validator's report is the
-    reference's (pySHACL on the whole graph), result for result."""
-    from policygraph.fastshacl import validate_store
-
-    ref = pg.load(path, bundled_data=False).validate()
+def test_fast_validation_agrees_on_the_shape_suite(path: Path, store: str) -> None:
+    """Every valid and invalid example of tests/shapes, on each store: the report is the
+    judge's (pySHACL on the whole graph), result for result."""
+    ref: Any = _reference_report([path])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PerformanceWarning)
-        fast = pg.load(path, bundled_data=False, store="oxigraph")
-        report = validate_store(fast, None) if not fast.exact_mode else fast.validate()
-    assert report is not None
+        report = pg.load(path, bundled_data=False, store=store).validate()
     assert _comparable(report) == _comparable(ref)
     assert report.conforms == ref.conforms
 
 
 def test_the_shape_suite_mostly_takes_the_fast_path() -> None:
-    from policygraph.fastshacl import validate_store
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PerformanceWarning)
         graphs = [pg.load(p, bundled_data=False, store="oxigraph") for p in SHAPE_SUITE]
-    fast = [g for g in graphs if not g.exact_mode and validate_store(g, None) is not None]
+    fast = [g for g in graphs if not _on_reference(g) and _takes_the_candidate_path(g, None)]
     assert len(fast) >= len(SHAPE_SUITE) * 0.8, f"{len(fast)} of {len(SHAPE_SUITE)}"

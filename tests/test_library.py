@@ -248,7 +248,7 @@ def test_export_failure_leaves_existing_file(
     def explode(*args: object, **kwargs: object) -> str:
         raise ValueError("serializer broke midway")
 
-    monkeypatch.setattr("policygraph.serialize.serialize", explode)
+    monkeypatch.setattr("policygraph.serialize.serialize_store", explode)
     with pytest.raises(ExportError):
         small.export(target)
     assert target.read_text(encoding="utf-8") == "old content"

@@ -9,16 +9,17 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from . import _resources
 from .errors import ExportError, UnknownResourceError
-from .loading import load_into, new_dataset
-from .model import ModelView
+from .loading import format_for, new_dataset
+from .model import ModelView, StoreGraph
 from .namespaces import PG, expand_curie, local_name, shorten
-from .query import QueryResult, run_query
+from .query import QueryResult, check_query, to_term
+from .stores.base import Quad, Store
 from .trace import EvidenceIndex, EvidenceTrace
-from .validation import ValidationReport, validate_graph
+from .validation import ValidationReport, validate_focus, validate_store
 
 __all__ = ["Gap", "PolicyGraph", "load"]
 
@@ -55,20 +56,20 @@ def file_key(path: Path, base: str | None) -> FileKey:
 
 class PolicyGraph:
     """A claims graph: the bundled ontology and concepts, optionally the bundled data, and the
-    caller's files. ``graph`` is the underlying rdflib Dataset (its default graph is the union
-    of all graphs)."""
+    caller's files, held in one store (``store``: "oxigraph", the default; "rdflib", the
+    reference; or any :class:`~policygraph.stores.Store`). ``dataset`` (an rdflib Dataset) is
+    copied in; the caller's object is never changed."""
 
-    def __new__(cls, dataset: Dataset | None = None, store: str = "rdflib") -> PolicyGraph:
-        if cls is PolicyGraph and store != "rdflib":  # the store seam: see stores.py
-            from .stores import store_class
+    def __init__(self, dataset: Dataset | None = None, store: str | Store | None = None) -> None:
+        from .stores import open_store
 
-            return super().__new__(store_class(store))  # type: ignore[no-any-return]
-        return super().__new__(cls)
-
-    def __init__(self, dataset: Dataset | None = None, store: str = "rdflib") -> None:
-        self.graph: Dataset = dataset if dataset is not None else new_dataset()
-        self._index: tuple[int, EvidenceIndex] | None = None
+        self._store_choice = store
+        self.store: Store = open_store(store)
+        self._index: EvidenceIndex | None = None
         self._files_read: set[FileKey] = set()
+        self._materialised: tuple[int, Dataset] | None = None
+        if dataset is not None:
+            self.store.add_quads(_dataset_quads(dataset))
 
     # ------------------------------------------------------------------ loading
     def add_file(self, path: StrPath, *, base: str | None = None) -> None:
@@ -76,48 +77,93 @@ class PolicyGraph:
         file's own ``file:`` URI). Raises :class:`ParseError` naming the file, line and column.
         A file already read, unchanged and with the same base, is not read again: IRI triples
         would merge anyway, but its blank nodes would come in a second time as new nodes."""
-        key = file_key(Path(path), base)
+        file = Path(path)
+        key = file_key(file, base)
         if key is not None and key in self._files_read:
             return
-        load_into(self.graph, Path(path), base=base)
-        self._index = None
+        fmt = format_for(file)
+        self.store.add_file(file, fmt, base or file.resolve().as_uri())
+        self._changed()
         if key is not None:
             self._files_read.add(key)
 
+    def _changed(self) -> None:
+        self._index = None
+        self._materialised = None
+
     # ------------------------------------------------------------------ views
     @property
+    def graph(self) -> Dataset:
+        """The graph as an rdflib ``Dataset`` (its default graph the union of all graphs).
+        On the rdflib store this is the store's own dataset; on others, a copy made on first
+        use. After changing it, call :meth:`invalidate`."""
+        from .stores.memory import MemoryStore
+
+        if isinstance(self.store, MemoryStore):
+            return self.store.dataset
+        if self._materialised is None:
+            ds = new_dataset()
+            MemoryStore(ds).add_quads(self.store.quads())
+            self._materialised = (len(ds), ds)
+        return self._materialised[1]
+
+    @property
     def view(self) -> ModelView:
-        return ModelView(self.graph)
+        return ModelView(StoreGraph(self.store))
 
     def _evidence(self) -> EvidenceIndex:
-        size = len(self.graph)
-        if self._index is None or self._index[0] != size:
-            self._index = (size, EvidenceIndex(self.graph))
-        return self._index[1]
+        if self._index is None:
+            self._index = EvidenceIndex(self.store)
+        return self._index
 
     def invalidate(self) -> None:
-        """Drop cached indexes after changing ``graph`` directly."""
+        """Drop cached indexes after changing ``graph`` directly (on a store other than
+        rdflib, the store is then filled again from ``graph``)."""
         self._index = None
+        if self._materialised is not None and isinstance(self._store_choice, (str, type(None))):
+            from .stores import open_store
+
+            changed = self._materialised[1]
+            self.store = open_store(self._store_choice)
+            self.store.add_quads(_dataset_quads(changed))
+            self._materialised = (len(changed), changed)
 
     def __len__(self) -> int:
-        return len(self.graph)
+        return len(self.store)
 
     # ------------------------------------------------------------------ validation
     def validate(self, shapes: StrPath | None = None) -> ValidationReport:
         """SHACL validation with the bundled shapes (or ``shapes``). The graph is not changed."""
-        return validate_graph(self.graph, Path(shapes) if shapes else _resources.shapes_file())
+        return validate_store(self.store, Path(shapes) if shapes else None)
+
+    def validate_focus(
+        self, nodes: Iterable[str], shapes: StrPath | None = None
+    ) -> ValidationReport:
+        """The results whole-graph validation gives for the focus nodes ``nodes`` (the claims
+        a curator just changed, say), found without validating everything."""
+        return validate_focus(self.store, nodes, Path(shapes) if shapes else None)
 
     # ------------------------------------------------------------------ query
-    def query(self, sparql: str, *, allow_service: bool = False, **bindings: Any) -> QueryResult:
-        """Run a read-only SPARQL query; keyword arguments bind variables to values."""
-        return run_query(self.graph, sparql, bindings, allow_service=allow_service)
+    def query(
+        self,
+        sparql: str,
+        *,
+        allow_service: bool = False,
+        timeout: float | None = None,
+        **bindings: Any,
+    ) -> QueryResult:
+        """Run a read-only SPARQL query; keyword arguments bind variables to values.
+        ``timeout`` (seconds) stops a query that runs longer with QueryTimeoutError."""
+        check_query(sparql, allow_service=allow_service)
+        terms = {name: to_term(value) for name, value in bindings.items()}
+        return self.store.query(sparql, terms, timeout=timeout)
 
     # ------------------------------------------------------------------ claims and traces
     def recommendations(self) -> list[str]:
-        return [str(r) for r in self.view.instances(PG + "Recommendation")]
+        return self._evidence().instances(PG + "Recommendation")
 
     def claims(self) -> list[str]:
-        return [str(c) for c in self.view.instances(PG + "Claim")]
+        return self._evidence().instances(PG + "Claim")
 
     def resolve(self, ref: str, among: Iterable[str] | None = None) -> str:
         """An IRI for ``ref`` (an IRI, a CURIE or an unambiguous slug)."""
@@ -141,33 +187,36 @@ class PolicyGraph:
         raise UnknownResourceError(f"no resource {ref!r}", list(suggestions))
 
     def _subjects(self) -> set[str]:
-        return {str(s) for s in self.graph.subjects() if isinstance(s, URIRef)}
+        rows = self.store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }")
+        return {str(row[0]) for row in rows}
 
     def trace(self, rec: str) -> EvidenceTrace:
         """The evidence behind ``rec`` (a recommendation or any claim)."""
-        iri = self.resolve(rec, self.claims())
-        return self._evidence().trace(iri)
+        index = self._evidence()
+        iri = rec if index.is_claim(rec) else self.resolve(rec, self.claims())
+        return index.trace(iri)
 
     def trace_all(self) -> list[EvidenceTrace]:
         index = self._evidence()
+        index.prefetch()
         return [index.trace(r) for r in self.recommendations()]
 
     def gaps(self) -> list[Gap]:
         """Recommendations that rest on nothing, claims without a source, topic or anchor,
         links without a basis, and evidence cycles."""
-        g = self.graph
         gaps = []
         index = self._evidence()
         for rec in self.recommendations():
             if not index.links.has_node(rec) or not index.links.out_degree(rec):
                 gaps.append(Gap("no-evidence", rec, "recommendation has no evidence links"))
+        index.prefetch()
         for claim in self.claims():
             node = URIRef(claim)
-            if g.value(node, URIRef(PG + "statedIn")) is None:
+            if index.value(node, PG + "statedIn") is None:
                 gaps.append(Gap("no-source", claim, "claim has no stating document"))
-            if g.value(node, URIRef(PG + "anchor")) is None:
+            if index.value(node, PG + "anchor") is None:
                 gaps.append(Gap("no-anchor", claim, "claim has no text anchor"))
-            if g.value(node, URIRef(PG + "topic")) is None:
+            if index.value(node, PG + "topic") is None:
                 gaps.append(Gap("no-topic", claim, "claim has no topic"))
         for _, _, data in index.links.edges(data=True):
             for edge in data["links"]:
@@ -198,20 +247,20 @@ class PolicyGraph:
     # ------------------------------------------------------------------ export
     def serialize(self, format: str = "turtle") -> str:
         from .export import format_for_export
-        from .serialize import serialize
+        from .serialize import serialize_store
 
-        return serialize(self.graph, format_for_export(format, None))
+        return serialize_store(self.store, format_for_export(format, None))
 
     def export(self, path: StrPath | None = None, format: str | None = None) -> str | None:
         """Write the graph deterministically: to ``path`` atomically (format from its
         extension unless given), or return it as a string when ``path`` is None."""
         from .export import atomic_write, format_for_export
-        from .serialize import serialize
+        from .serialize import serialize_store
 
         target = Path(path) if path is not None else None
         name = format_for_export(format if format or target is None else None, target)
         try:
-            text = serialize(self.graph, name)
+            text = serialize_store(self.store, name)
             data = text.encode("utf-8")
         except (UnicodeEncodeError, TypeError, ValueError) as exc:
             raise ExportError(f"cannot serialise the graph as {name}: {exc}") from exc
@@ -227,7 +276,7 @@ class PolicyGraph:
         from rdflib import Literal
 
         out = nx.MultiDiGraph()
-        for s, p, o in self.graph.triples((None, None, None)):
+        for s, p, o in self.store.triples():
             if isinstance(o, Literal):
                 out.add_node(str(s))
                 out.nodes[str(s)].setdefault(str(p), []).append(str(o))
@@ -236,60 +285,54 @@ class PolicyGraph:
         return out
 
     def stats(self) -> dict[str, Any]:
-        view = self.view
-
-        def count(cls: str) -> int:
-            return len(view.instances(PG + cls))
-
-        claims = {
-            c: count(c) for c in ("Finding", "Recommendation", "PolicyGoal", "Statement", "Event")
-        }
-        index = self._evidence()
-        bases: dict[str, int] = {}
-        for _, _, data in index.links.edges(data=True):
-            for edge in data["links"]:
-                key = edge.basis or "missing"
-                bases[key] = bases.get(key, 0) + 1
-        return {
-            "triples": len(self.graph),
-            "claims": count("Claim"),
-            "claims_by_type": claims,
-            "documents": count("Document"),
-            "actors": count("Actor"),
-            "anchors": count("TextAnchor"),
-            "evidence_links": sum(bases.values()),
-            "links_by_basis": dict(sorted(bases.items())),
-        }
+        return self._evidence().stats(len(self.store))
 
     def describe(self, ref: str) -> dict[str, Any]:
         """Every statement about ``ref`` (resolved like ``trace``), grouped by predicate."""
         iri = self.resolve(ref)
         node = URIRef(iri)
         props: dict[str, list[str]] = {}
-        for p, o in sorted(
-            self.graph.predicate_objects(node), key=lambda po: (str(po[0]), str(po[1]))
+        for _, p, o in sorted(
+            self.store.triples(node, None, None), key=lambda spo: (str(spo[1]), str(spo[2]))
         ):
             lang = getattr(o, "language", None)
             text = f"{o}@{lang}" if lang else str(o)
             props.setdefault(str(p), []).append(text)
         incoming: dict[str, list[str]] = {}
-        for s, p in sorted(
-            self.graph.subject_predicates(node), key=lambda sp: (str(sp[1]), str(sp[0]))
+        for s, p, _ in sorted(
+            self.store.triples(None, None, node), key=lambda spo: (str(spo[1]), str(spo[0]))
         ):
             incoming.setdefault(str(p), []).append(str(s))
+        view = self.view
         return {
             "id": iri,
-            "type": self.view.most_specific_type(node),
-            "label": self.view.label(node),
+            "type": view.most_specific_type(node),
+            "label": view.label(node),
             "properties": props,
             "incoming": incoming,
         }
 
 
-def load(*paths: StrPath, bundled_data: bool = True, store: str = "rdflib") -> PolicyGraph:
+def _dataset_quads(dataset: Graph) -> list[Quad]:
+    """A caller's rdflib Dataset (or Graph) as quads, graph None for the default graph."""
+    if not isinstance(dataset, Dataset):
+        return [(s, p, o, None) for s, p, o in dataset]
+    out: list[Quad] = []
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        name = g.identifier if isinstance(g, Graph) else g
+        out.append((s, p, o, None if name is None or name == DATASET_DEFAULT_GRAPH_ID else name))
+    return out
+
+
+def load(
+    *paths: StrPath, bundled_data: bool = True, store: str | Store | None = None
+) -> PolicyGraph:
     """The bundled ontology and concept schemes, the bundled data (unless ``bundled_data`` is
     False), and ``paths``. Formats come from file extensions; nothing is fetched. ``store``:
-    "rdflib" (in memory, the reference) or "oxigraph" (``policygraph[fast]``)."""
+    "oxigraph" (embedded, the default, or ``$POLICYGRAPH_STORE``), "rdflib" (in memory, the
+    reference) or a :class:`~policygraph.stores.Store`."""
+    from . import _resources
+
     pg = PolicyGraph(store=store)
     bundled = list(_resources.ontology_files())
     if bundled_data:

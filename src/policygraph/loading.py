@@ -115,18 +115,31 @@ def exact_literals() -> Iterator[None]:
         ntriples.W3CNTriplesParser.readline = saved_readline  # type: ignore[method-assign]
 
 
-def read_text(path: Path) -> str:
-    """The file's text as UTF-8, or a ParseError naming where decoding failed."""
+def check_readable(path: Path) -> int:
+    """The size of ``path`` if it is a regular file within the size limit; else a ParseError
+    saying what it is instead."""
     try:
         info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise ParseError(str(path), "is a directory, not a file")
-        if not stat.S_ISREG(info.st_mode):  # a pipe or device could block or never end
-            raise ParseError(str(path), "not a regular file")
-        size = info.st_size
-        if size > MAX_FILE_BYTES:
-            raise ParseError(str(path), f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")
-        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ParseError(str(path), "no such file") from exc
+    except PermissionError as exc:
+        raise ParseError(str(path), "permission denied") from exc
+    except OSError as exc:
+        raise ParseError(str(path), exc.strerror or str(exc)) from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise ParseError(str(path), "is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):  # a pipe or device could block or never end
+        raise ParseError(str(path), "not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise ParseError(str(path), f"file is {info.st_size} bytes; the limit is {MAX_FILE_BYTES}")
+    return info.st_size
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a file that passes :func:`check_readable`."""
+    check_readable(path)
+    try:
+        return path.read_bytes()
     except FileNotFoundError as exc:
         raise ParseError(str(path), "no such file") from exc
     except PermissionError as exc:
@@ -135,6 +148,11 @@ def read_text(path: Path) -> str:
         raise ParseError(str(path), "is a directory, not a file") from exc
     except OSError as exc:
         raise ParseError(str(path), exc.strerror or str(exc)) from exc
+
+
+def read_text(path: Path) -> str:
+    """The file's text as UTF-8, or a ParseError naming where decoding failed."""
+    raw = read_bytes(path)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -1,20 +1,25 @@
-"""Reading the policygraph model out of an rdflib graph: types, labels, statements, anchors.
+"""Reading the policygraph model out of a graph: types, labels, statements, anchors.
 
-Shared by trace, anchors, gaps and show, so that each reads the graph the same way.
+Shared by anchors, describe and show, so that each reads the graph the same way. ``ModelView``
+reads an rdflib graph, or any store through :class:`StoreGraph`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .namespaces import PG, PREFIXES, RDF_TYPE, RDFS_LABEL, RDFS_SUBCLASSOF, local_name
 
-__all__ = ["AnchorRef", "ModelView"]
+if TYPE_CHECKING:
+    from .stores.base import Store
+
+__all__ = ["AnchorRef", "ModelView", "StoreGraph"]
 
 _TYPE = URIRef(RDF_TYPE)
 _LABEL = URIRef(RDFS_LABEL)
@@ -53,10 +58,30 @@ def _int(node: Node | None) -> int | None:
     return None
 
 
+class StoreGraph:
+    """The read methods of an rdflib ``Graph`` that ``ModelView`` uses, over a store (the
+    union of its graphs)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def subjects(self, predicate: Node | None = None, obj: Node | None = None) -> Iterator[Node]:
+        return (s for s, _, _ in self.store.triples(None, predicate, obj))
+
+    def objects(self, subject: Node | None = None, predicate: Node | None = None) -> Iterator[Node]:
+        return (o for _, _, o in self.store.triples(subject, predicate, None))
+
+    def subject_objects(self, predicate: Node | None = None) -> Iterator[tuple[Node, Node]]:
+        return ((s, o) for s, _, o in self.store.triples(None, predicate, None))
+
+    def value(self, subject: Node | None = None, predicate: Node | None = None) -> Node | None:
+        return next(self.objects(subject, predicate), None)
+
+
 class ModelView:
     """Read-only helpers over one graph (built per graph; cheap)."""
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph | StoreGraph) -> None:
         self.graph = graph
 
     @cached_property

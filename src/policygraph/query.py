@@ -12,6 +12,7 @@ import datetime
 import decimal
 import io
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ from rdflib.term import Node, Variable
 from .errors import QueryError, QueryRefusedError
 from .namespaces import PREFIXES
 
-__all__ = ["QueryResult", "run_query", "to_term"]
+__all__ = ["QueryResult", "check_query", "run_query", "to_term"]
 
 MAX_NESTING = 64
 
@@ -199,6 +200,19 @@ def parse_query(sparql: str, *, allow_service: bool = False) -> Any:
             "allow_service=True to allow them"
         )
     return prepared
+
+
+_MAYBE_SERVICE = re.compile(r"\b(?:SERVICE|FROM)\b", re.IGNORECASE)
+
+
+def check_query(sparql: str, *, allow_service: bool = False) -> None:
+    """Refuse, before any store runs it, a query that nests too deeply or (unless allowed)
+    reaches the network through SERVICE or FROM. Cheap: the text is parsed only when it
+    mentions SERVICE or FROM."""
+    if _nesting(sparql) > MAX_NESTING:
+        raise QueryError(f"query nests more than {MAX_NESTING} levels deep")
+    if _MAYBE_SERVICE.search(sparql):
+        parse_query(sparql, allow_service=allow_service)
 
 
 def run_query(

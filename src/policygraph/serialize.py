@@ -11,7 +11,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
@@ -20,7 +20,10 @@ from rdflib.term import Node
 
 from .namespaces import PREFIXES, RDF_TYPE
 
-__all__ = ["WRITERS", "canonical_quads", "serialize"]
+if TYPE_CHECKING:
+    from .stores.base import Store
+
+__all__ = ["WRITERS", "canonical_quads", "ntriples_lines", "serialize", "serialize_store"]
 
 XSD = PREFIXES["xsd"]
 Quad = tuple[Node, Node, Node, "Node | None"]
@@ -50,11 +53,11 @@ def _quads_of(graph: Graph) -> list[Quad]:
 _ENC = "urn:x-policygraph:quad#"
 
 
-def canonical_quads(graph: Graph, union: bool = False) -> list[Quad]:
+def canonical_quads(graph: Graph | list[Quad], union: bool = False) -> list[Quad]:
     """All quads of ``graph`` with blank nodes relabelled ``b0``, ``b1``, ... canonically. With
     ``union``, the graph names are dropped first (the triple formats write the union), so the
     labels depend only on what is written and a re-read file gets the same ones."""
-    quads = _quads_of(graph)
+    quads = graph if isinstance(graph, list) else _quads_of(graph)
     if union:
         quads = [(s, p, o, None) for s, p, o, _ in quads]
     quads = list(dict.fromkeys(quads))
@@ -368,8 +371,27 @@ WRITERS: dict[str, Callable[[list[Quad], dict[str, str]], str]] = {
 }
 
 
-def serialize(graph: Graph, fmt: str, prefixes: dict[str, str] | None = None) -> str:
-    """``graph`` in format ``fmt`` (turtle, trig, nt, nquads, json-ld), deterministically."""
+def ntriples_lines(triples: Iterable[tuple[Node, Node, Node]]) -> str:
+    """Triples as N-Triples lines (sorted, each once), literals exactly as they are."""
+    return _write_lines(((s, p, o, None) for s, p, o in triples), with_graph=False)
+
+
+def serialize_store(store: Store, fmt: str) -> str:
+    """The graph in ``store`` in format ``fmt``, deterministically: Turtle and N-Triples
+    straight from the store's dump where no blank node needs a canonical label, else from its
+    quads."""
+    if fmt in TRIPLE_FORMATS:
+        from .ntlines import write_from_dump
+
+        text = write_from_dump(store, fmt)
+        if text is not None:
+            return text
+    return serialize(list(store.quads()), fmt)
+
+
+def serialize(graph: Graph | list[Quad], fmt: str, prefixes: dict[str, str] | None = None) -> str:
+    """``graph`` (or its quads) in format ``fmt`` (turtle, trig, nt, nquads, json-ld),
+    deterministically."""
     writer = WRITERS[fmt]
     try:
         quads = canonical_quads(graph, union=fmt in TRIPLE_FORMATS)

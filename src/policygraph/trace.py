@@ -1,25 +1,75 @@
 """Evidence traces: from a recommendation down its evidence links to the documents and text
 spans behind every claim it rests on.
 
-The links are read once into a networkx graph (an index invalidated when the graph changes);
-traversal is iterative, so a 10,000-link chain never reaches Python's recursion limit, and
-cycles are found as strongly connected components and reported, never followed twice.
+The index reads the store through the seam (``Store.triples``), so the same code runs on every
+store. One trace reads only what it reaches (a handful of point look-ups, so a trace is fast
+right after loading even a large graph); ``prefetch()`` reads every predicate a trace needs in
+one pass per predicate, for tracing everything. Traversal is iterative (a 10,000-link chain
+never reaches Python's recursion limit) and cycles are found as strongly connected components
+and reported, never followed twice.
 """
 
 from __future__ import annotations
 
 import json
+from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, URIRef
+from rdflib import Literal, URIRef
 
-from .model import AnchorRef, ModelView
-from .namespaces import EVIDENCE_PROPERTIES, PG, PGC, RDFS_SUBPROPERTYOF, local_name, shorten
+from .model import AnchorRef
+from .namespaces import (
+    EVIDENCE_PROPERTIES,
+    PG,
+    PGC,
+    PREFIXES,
+    RDF_TYPE,
+    RDFS_LABEL,
+    RDFS_SUBCLASSOF,
+    RDFS_SUBPROPERTYOF,
+    local_name,
+    shorten,
+)
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+    from .stores.base import Store
 
 __all__ = ["EvidenceIndex", "EvidenceTrace", "TraceEdge", "TraceNode"]
 
 _BASIS = {PGC + "basis-stated": "stated", PGC + "basis-inferred": "inferred"}
+_PREF = PREFIXES["skos"] + "prefLabel"
+_START = PREFIXES["oa"] + "start"
+_END = PREFIXES["oa"] + "end"
+_LABEL_PROPS = (RDFS_LABEL, _PREF, PG + "statement")
+# Every predicate a trace, the gaps and the stats read.
+_NEEDED = (
+    RDF_TYPE,
+    RDFS_LABEL,
+    _PREF,
+    PG + "statement",
+    PG + "anchor",
+    PG + "sourceDocument",
+    _START,
+    _END,
+    PG + "spanSha256",
+    PG + "textSha256",
+    PG + "statedIn",
+    PG + "relayedIn",
+    PG + "assertedBy",
+    PG + "addressedTo",
+    PG + "modality",
+    PG + "topic",
+    PG + "qualifiedEvidence",
+    PG + "evidenceProperty",
+    PG + "evidenceTarget",
+    PG + "basis",
+    PG + "basisAnchor",
+    PG + "rationale",
+)
 
 
 @dataclass(frozen=True)
@@ -184,98 +234,255 @@ def render_text(trace: EvidenceTrace) -> str:
     return "\n".join(lines)
 
 
+def _int(node: Node | None) -> int | None:
+    if isinstance(node, Literal):
+        try:
+            return int(str(node))
+        except ValueError:
+            return None
+    return None
+
+
 class EvidenceIndex:
-    """Evidence links of one graph as a networkx DiGraph, with each link's basis."""
+    """Evidence links and the model around them, read from a store through the seam."""
 
-    def __init__(self, graph: Graph) -> None:
-        self.graph = graph
-        self.view = ModelView(graph)
-        import networkx as nx  # imported when used: `policygraph stats` starts fast
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._by_pred: dict[str, dict[Any, list[Any]]] = {}
+        self._fetched: set[Any] = set()
+        self._complete = False
+        self._nodes: dict[str, tuple[TraceNode, list[AnchorRef], list[SourceLink], bool]] = {}
+        self._edges: dict[str, list[TraceEdge]] = {}
+        self._succ: dict[str, list[str]] = {}
+        self._links_graph: Any = None
 
-        self.links = nx.DiGraph()
+        parents: dict[Any, set[Any]] = {}
+        for child, parent in self._pairs(RDFS_SUBCLASSOF):
+            parents.setdefault(child, set()).add(parent)
+        closure: dict[Any, set[Any]] = {}
+        for start in parents:  # the transitive closure, iteratively
+            seen: set[Any] = set()
+            stack = list(parents[start])
+            while stack:
+                node = stack.pop()
+                if node not in seen:
+                    seen.add(node)
+                    stack.extend(parents.get(node, ()))
+            closure[start] = seen
+        self._ancestors = closure
+
         props = set(EVIDENCE_PROPERTIES)
-        # Sub-properties of pg:hasEvidence declared by a user count as evidence links too.
-        frontier = [URIRef(PG + "hasEvidence")]
+        frontier = [PG + "hasEvidence"]
+        sub_property = URIRef(RDFS_SUBPROPERTYOF)
         while frontier:
-            parent = frontier.pop()
-            for child in graph.subjects(URIRef(RDFS_SUBPROPERTYOF), parent):
-                if str(child) not in props:
-                    props.add(str(child))
-                    frontier.append(URIRef(str(child)))
+            super_property = URIRef(frontier.pop())
+            for child_node, _, _ in store.triples(None, sub_property, super_property):
+                name = str(child_node)
+                if name not in props:
+                    props.add(name)
+                    frontier.append(name)
         self.properties = tuple(sorted(props))
-        qualified = self._qualifications()
-        for prop in self.properties:
-            for s, o in graph.subject_objects(URIRef(prop)):
-                key = (str(s), prop, str(o))
-                basis, rationale, anchor = qualified.get(key, (None, None, None))
-                edge = TraceEdge(str(s), str(o), prop, basis, rationale, anchor)
-                self.links.add_edge(str(s), str(o))
-                self.links.edges[str(s), str(o)].setdefault("links", []).append(edge)
+        self._wanted = frozenset(_NEEDED) | frozenset(self.properties)
+        claim = URIRef(PG + "Claim")
+        self._claim_classes = {claim} | {c for c, anc in closure.items() if claim in anc}
 
+    # ------------------------------------------------------------------ reading the store
+    def _pairs(self, pred: str) -> Iterable[tuple[Node, Node]]:
+        for s, _, o in self.store.triples(None, URIRef(pred), None):
+            yield s, o
+
+    def prefetch(self) -> None:
+        """Read every predicate a trace needs, once (for tracing everything)."""
+        if self._complete:
+            return
+        for pred in sorted(self._wanted):
+            table: dict[Node, list[Node]] = {}
+            for s, _, o in self.store.triples(None, URIRef(pred), None):
+                objects = table.get(s)
+                if objects is None:
+                    table[s] = [o]
+                else:
+                    objects.append(o)
+            self._by_pred[pred] = table
+        self._complete = True
+
+    def _fetch(self, subject: Any) -> None:
+        wanted = self._wanted
+        by_pred = self._by_pred
+        for _, p, o in self.store.triples(subject, None, None):
+            pred = str(p)
+            if pred in wanted:
+                by_pred.setdefault(pred, {}).setdefault(subject, []).append(o)
+        self._fetched.add(subject)
+
+    def objects(self, subject: Any, pred: str) -> list[Any]:
+        if not self._complete and subject not in self._fetched:
+            self._fetch(subject)
+        return self._by_pred.get(pred, {}).get(subject, [])
+
+    def value(self, subject: Any, pred: str) -> Any:
+        objects = self.objects(subject, pred)
+        return objects[0] if objects else None
+
+    # ------------------------------------------------------------------ the model (as ModelView)
+    def instances(self, cls: str) -> list[str]:
+        """IRIs (and blank-node ids) of instances of ``cls`` or a subclass, sorted."""
+        target = URIRef(cls)
+        classes = {target} | {c for c, anc in self._ancestors.items() if target in anc}
+        type_ = URIRef(RDF_TYPE)
+        found = {str(s) for c in classes for s, _, _ in self.store.triples(None, type_, c)}
+        return sorted(found)
+
+    def is_claim(self, ref: str) -> bool:
+        """True when ``ref`` is the IRI of an instance of pg:Claim or a subclass."""
+        node = URIRef(ref)
+        return any(t in self._claim_classes for t in self.objects(node, RDF_TYPE))
+
+    def _most_specific_type(self, node: Any) -> str:
+        types = {t for t in self.objects(node, RDF_TYPE) if isinstance(t, URIRef)}
+        if not types:
+            return ""
+        ours = [t for t in types if str(t).startswith(PG)] or list(types)
+        best = max(ours, key=lambda t: (len(self._ancestors.get(t, ())), str(t)))
+        return local_name(str(best))
+
+    def _texts(self, node: Any, pred: str) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for value in sorted(self.objects(node, pred), key=str):
+            if isinstance(value, Literal):
+                out.setdefault(value.language or "", str(value))
+        return out
+
+    def _label(self, node: Any) -> str:
+        for pred in _LABEL_PROPS:
+            texts = self._texts(node, pred)
+            for lang in ("en", "nb", ""):
+                if lang in texts:
+                    return texts[lang]
+            if texts:
+                return next(iter(texts.values()))
+        return local_name(str(node))
+
+    def _iris(self, node: Any, pred: str) -> list[str]:
+        return sorted(str(o) for o in self.objects(node, pred))
+
+    def _anchor(self, anchor: Any, resource: str) -> AnchorRef:
+        document = self.value(anchor, PG + "sourceDocument")
+        sha = self.value(document, PG + "textSha256") if document is not None else None
+        span = self.value(anchor, PG + "spanSha256")
+        return AnchorRef(
+            anchor=str(anchor),
+            resource=resource,
+            document=str(document) if document is not None else None,
+            document_sha256=str(sha) if sha is not None else None,
+            start=_int(self.value(anchor, _START)),
+            end=_int(self.value(anchor, _END)),
+            span_sha256=str(span) if span is not None else None,
+        )
+
+    def _anchors_of(self, node: Any, resource: str) -> list[AnchorRef]:
+        refs = [self._anchor(a, resource) for a in self.objects(node, PG + "anchor")]
+        return sorted(refs, key=lambda a: (a.document or "", a.start or 0, a.end or 0, a.anchor))
+
+    # ------------------------------------------------------------------ links
     def _qualifications(
-        self,
-    ) -> dict[tuple[str, str, str], tuple[str | None, str | None, AnchorRef | None]]:
-        g = self.graph
-        out: dict[tuple[str, str, str], tuple[str | None, str | None, AnchorRef | None]] = {}
-        for claim, link in g.subject_objects(URIRef(PG + "qualifiedEvidence")):
-            prop = g.value(link, URIRef(PG + "evidenceProperty"))
-            target = g.value(link, URIRef(PG + "evidenceTarget"))
+        self, claim: Any
+    ) -> dict[tuple[str, str], tuple[str | None, str | None, AnchorRef | None]]:
+        out: dict[tuple[str, str], tuple[str | None, str | None, AnchorRef | None]] = {}
+        for link in self.objects(claim, PG + "qualifiedEvidence"):
+            prop = self.value(link, PG + "evidenceProperty")
+            target = self.value(link, PG + "evidenceTarget")
             if prop is None or target is None:
                 continue
-            basis_node = g.value(link, URIRef(PG + "basis"))
+            basis_node = self.value(link, PG + "basis")
             basis = _BASIS.get(str(basis_node)) if basis_node is not None else None
-            rationale_texts = self.view.texts(link, URIRef(PG + "rationale"))
-            rationale = (
-                rationale_texts.get("en")
-                or rationale_texts.get("")
-                or next(iter(rationale_texts.values()), None)
-            )
-            anchor_node = g.value(link, URIRef(PG + "basisAnchor"))
-            anchor = self.view.anchor(anchor_node, link) if anchor_node is not None else None
-            out[(str(claim), str(prop), str(target))] = (basis, rationale, anchor)
+            texts = self._texts(link, PG + "rationale")
+            rationale = texts.get("en") or texts.get("") or next(iter(texts.values()), None)
+            anchor_node = self.value(link, PG + "basisAnchor")
+            anchor = self._anchor(anchor_node, str(link)) if anchor_node is not None else None
+            out[(str(prop), str(target))] = (basis, rationale, anchor)
         return out
+
+    def edges_from(self, claim: str) -> list[TraceEdge]:
+        edges = self._edges.get(claim)
+        if edges is None:
+            node = URIRef(claim)
+            edges = []
+            qualified: dict[tuple[str, str], Any] | None = None
+            for prop in self.properties:
+                for o in self.objects(node, prop):
+                    if qualified is None:
+                        qualified = self._qualifications(node)
+                    basis, rationale, anchor = qualified.get((prop, str(o)), (None, None, None))
+                    edges.append(TraceEdge(claim, str(o), prop, basis, rationale, anchor))
+            self._edges[claim] = edges
+            self._succ[claim] = sorted({e.target for e in edges})
+        return edges
+
+    def successors(self, claim: str) -> list[str]:
+        if claim not in self._succ:
+            self.edges_from(claim)
+        return self._succ[claim]
+
+    # ------------------------------------------------------------------ traces
+    def _node(self, claim: str) -> tuple[TraceNode, list[AnchorRef], list[SourceLink], bool]:
+        found = self._nodes.get(claim)
+        if found is None:
+            node = URIRef(claim)
+            stated = self._iris(node, PG + "statedIn")
+            relayed = self._iris(node, PG + "relayedIn")
+            sources = [SourceLink(claim, d, "statedIn") for d in stated]
+            sources += [SourceLink(claim, d, "relayedIn") for d in relayed]
+            found = (
+                TraceNode(claim, self._most_specific_type(node), self._label(node)),
+                self._anchors_of(node, claim),
+                sources,
+                not stated and not relayed,
+            )
+            self._nodes[claim] = found
+        return found
 
     def trace(self, start: str) -> EvidenceTrace:
         import networkx as nx
 
-        g, view = self.graph, self.view
         reached = [start]
-        if start in self.links:
-            # Sorted neighbours: the order does not depend on how the graph was stored.
-            tree = nx.bfs_tree(self.links, start, sort_neighbors=sorted)
-            reached += [n for n in tree if n != start]
-        sub = self.links.subgraph(reached)
+        seen = {start}
+        queue = deque([start])
+        while queue:
+            for target in self.successors(queue.popleft()):
+                if target not in seen:
+                    seen.add(target)
+                    reached.append(target)
+                    queue.append(target)
         order = {claim: i for i, claim in enumerate(reached)}
-        edges = sorted(
-            (e for _, _, data in sub.edges(data=True) for e in data["links"]),
-            key=lambda e: (order[e.source], e.predicate, e.target),
-        )
-        cycles = []
-        for component in nx.strongly_connected_components(sub):
-            if len(component) > 1 or sub.has_edge(*(2 * tuple(component))):
-                cycles.append(tuple(sorted(component)))
-        cycles.sort()
+        edges = [e for claim in reached for e in self.edges_from(claim)]
+        edges.sort(key=lambda e: (order[e.source], e.predicate, e.target))
+        cycles: list[tuple[str, ...]] = []
+        if len(edges) >= len(reached):  # a DAG on n nodes reached from one has < n edges
+            sub = nx.DiGraph()
+            sub.add_edges_from((e.source, e.target) for e in edges)
+            for component in nx.strongly_connected_components(sub):
+                if len(component) > 1 or sub.has_edge(*(2 * tuple(component))):
+                    cycles.append(tuple(sorted(component)))
+            cycles.sort()
         nodes: list[TraceNode] = []
         anchors: list[AnchorRef] = []
         sources: list[SourceLink] = []
-        unsupported = []
+        unsupported: list[str] = []
         for claim in reached:
-            node = URIRef(claim)
-            nodes.append(TraceNode(claim, view.most_specific_type(node), view.label(node)))
-            anchors += view.anchors_of(node)
-            stated = view.iris(node, PG + "statedIn")
-            relayed = view.iris(node, PG + "relayedIn")
-            sources += [SourceLink(claim, d, "statedIn") for d in stated]
-            sources += [SourceLink(claim, d, "relayedIn") for d in relayed]
-            if not stated and not relayed:
+            trace_node, claim_anchors, claim_sources, bare = self._node(claim)
+            nodes.append(trace_node)
+            anchors += claim_anchors
+            sources += claim_sources
+            if bare:
                 unsupported.append(claim)
         rec = URIRef(start)
-        modality = g.value(rec, URIRef(PG + "modality"))
+        modality = self.value(rec, PG + "modality")
         return EvidenceTrace(
             recommendation=start,
-            statement=view.statement(rec),
-            asserted_by=tuple(view.iris(rec, PG + "assertedBy")),
-            addressed_to=tuple(view.iris(rec, PG + "addressedTo")),
+            statement=self._texts(rec, PG + "statement"),
+            asserted_by=tuple(self._iris(rec, PG + "assertedBy")),
+            addressed_to=tuple(self._iris(rec, PG + "addressedTo")),
             nodes=tuple(nodes),
             edges=tuple(edges),
             anchors=tuple(anchors),
@@ -284,3 +491,48 @@ class EvidenceIndex:
             cycles=tuple(cycles),
             modality=local_name(str(modality)).removeprefix("modality-") if modality else None,
         )
+
+    # ------------------------------------------------------------------ the whole link graph
+    def all_edges(self) -> list[TraceEdge]:
+        """Every evidence link with its qualification (for gaps and stats)."""
+        self.prefetch()
+        out = []
+        subjects = {s for prop in self.properties for s in self._by_pred.get(prop, {})}
+        for s in sorted(subjects, key=str):
+            out += self.edges_from(str(s)) if isinstance(s, URIRef) else []
+        return out
+
+    @property
+    def links(self) -> Any:
+        """The links as a networkx DiGraph shaped like ``EvidenceIndex.links``."""
+        if self._links_graph is None:
+            import networkx as nx
+
+            graph = nx.DiGraph()
+            for edge in self.all_edges():
+                graph.add_edge(edge.source, edge.target)
+                graph.edges[edge.source, edge.target].setdefault("links", []).append(edge)
+            self._links_graph = graph
+        return self._links_graph
+
+    def stats(self, triples: int) -> dict[str, Any]:
+        def count(cls: str) -> int:
+            return len(self.instances(PG + cls))
+
+        claims = {
+            c: count(c) for c in ("Finding", "Recommendation", "PolicyGoal", "Statement", "Event")
+        }
+        bases: dict[str, int] = {}
+        for edge in self.all_edges():
+            key = edge.basis or "missing"
+            bases[key] = bases.get(key, 0) + 1
+        return {
+            "triples": triples,
+            "claims": count("Claim"),
+            "claims_by_type": claims,
+            "documents": count("Document"),
+            "actors": count("Actor"),
+            "anchors": count("TextAnchor"),
+            "evidence_links": sum(bases.values()),
+            "links_by_basis": dict(sorted(bases.items())),
+        }

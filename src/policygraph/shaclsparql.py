@@ -1,19 +1,15 @@
-"""SHACL validation that gives pySHACL's results, fast, on the Oxigraph store.
+"""SHACL shapes compiled to SPARQL that finds the focus nodes that *may* violate them.
 
-pySHACL is the reference and stays the judge. What makes it slow on a big graph is evaluating
-every constraint for every focus node in Python (and a SPARQL constraint once per focus node).
-Here the shapes are first translated into SPARQL that Oxigraph runs over the whole graph at
-once, each query returning the focus nodes that *may* violate one constraint. The translation
-is conservative: where it cannot be sure (an ill-formed literal, an unfamiliar datatype, a
-constraint it does not translate such as ``sh:or`` or ``sh:node``), it names every target of
-the shape. pySHACL then validates only those candidate focus nodes (``focus_nodes=``), on the
-whole graph, so the report is pySHACL's own, result for result; a graph with no candidates
-conforms without running pySHACL at all. ``tests/test_fast_paths.py`` and
-``tests/test_bench_corpus.py`` hold the reports equal to pySHACL's on the whole graph.
-
-When a candidate is a blank node (pySHACL's ``focus_nodes`` takes IRIs only), or the shapes
-declare their own constraint components, ``validate_store`` returns None and the caller runs
-the reference.
+pySHACL is the judge (``validation.py``). What makes it slow on a big graph is evaluating every
+constraint for every focus node in Python (and a SPARQL constraint once per focus node). Here
+the shapes are translated into SPARQL that the store runs over the whole graph at once (in
+Oxigraph, or on the server for a remote store), each query returning the focus nodes that may
+violate one constraint. The translation is conservative: where it cannot be sure (an
+ill-formed literal, an unfamiliar datatype, a constraint it does not translate such as
+``sh:or`` or ``sh:node``), it names every target of the shape. pySHACL then validates only
+those candidates (``focus_nodes=``) on the whole graph, so the report is pySHACL's own, result
+for result. Shapes it cannot bound at all (custom constraint components) raise
+:class:`Unsupported`, and ``validation`` runs pySHACL on everything.
 """
 
 from __future__ import annotations
@@ -31,9 +27,10 @@ if TYPE_CHECKING:
     from rdflib import Graph
     from rdflib.term import Node
 
-    from .validation import ValidationReport
+    from .query import QueryResult
+    from .stores.base import Store
 
-__all__ = ["candidate_focus_nodes", "validate_focus", "validate_store"]
+__all__ = ["Unsupported", "candidate_focus_nodes", "candidates_among", "compiled_checks"]
 
 SH = PREFIXES["sh"]
 RDF = PREFIXES["rdf"]
@@ -104,7 +101,7 @@ class NestedCheck:
 
 
 _NESTED = {"or", "and", "not", "xone", "node", "qualifiedValueShape"}
-_NESTED_COMPONENTS = {
+NESTED_COMPONENTS = {
     SH + n + "ConstraintComponent"
     for n in ("Or", "And", "Not", "Xone", "Node", "QualifiedMinCount", "QualifiedMaxCount")
 }
@@ -497,10 +494,9 @@ class _Translator:
 
 
 def _shapes_graph(shapes: Path | None) -> Graph:
-    from . import _resources
-    from .loading import read_graph
+    from .validation import _shapes_graph as read
 
-    return read_graph(shapes if shapes is not None else _resources.shapes_file())
+    return read(shapes)
 
 
 _COMPILED: dict[tuple[str, int, int], list[str | SparqlCheck | NestedCheck] | Unsupported] = {}
@@ -533,16 +529,18 @@ def compiled_checks(shapes: Path | None) -> list[str | SparqlCheck | NestedCheck
     return found
 
 
-def _run(store: Any, query: str, **options: Any) -> Any:
+def _run(store: Store, query: str, bindings: dict[str, Node] | None = None) -> QueryResult:
+    from .errors import QueryError
+
     try:
-        return store.query(query, use_default_graph_as_union=True, **options)
-    except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
-        raise Unsupported(f"Oxigraph could not run a translated query: {exc}") from exc
+        return store.query(query, bindings)
+    except QueryError as exc:
+        raise Unsupported(f"the store could not run a translated query: {exc}") from exc
 
 
-def candidate_focus_nodes(store: Any, shapes: Path | None) -> tuple[set[Any], set[Any]]:
-    """Every focus node that may violate a shape (Oxigraph terms), and the (focus, property
-    shape) pairs whose nested shapes need a full run; raises Unsupported."""
+def candidate_focus_nodes(store: Store, shapes: Path | None) -> tuple[set[Node], set[Any]]:
+    """Every focus node that may violate a shape, and the (focus, property shape) pairs
+    whose nested shapes need a full run; raises Unsupported."""
     found: set[Any] = set()
     nested: set[Any] = set()
     for check in compiled_checks(shapes):
@@ -556,12 +554,12 @@ def candidate_focus_nodes(store: Any, shapes: Path | None) -> tuple[set[Any], se
     return found, nested
 
 
-def _candidates_among(
-    store: Any, shapes: Path | None, wanted: list[str]
+def candidates_among(
+    store: Store, shapes: Path | None, wanted: list[str]
 ) -> tuple[set[str], set[Any]]:
     """The candidates among ``wanted`` and their nested (focus, property shape) pairs; SPARQL
     constraints run with ``?this`` bound to each."""
-    import pyoxigraph as ox
+    from rdflib import URIRef
 
     found: set[str] = set()
     nested: set[Any] = set()
@@ -570,104 +568,19 @@ def _candidates_among(
             for node in wanted:
                 if node in found:
                     continue
-                rows = _run(
-                    store,
-                    check.prologue + check.select,
-                    substitutions={ox.Variable("this"): ox.NamedNode(node)},
-                )
-                if any(True for _ in rows):
+                if len(_run(store, check.prologue + check.select, {"this": URIRef(node)})):
                     found.add(node)
         else:
             query = check.query if isinstance(check, NestedCheck) else check
-            rows = {row[0].value for row in _run(store, _restricted(query, wanted))}
+            rows = {str(row[0]) for row in _run(store, _restricted(query, wanted))}
             rows &= set(wanted)
             found |= rows
             if isinstance(check, NestedCheck):
-                nested |= {(ox.NamedNode(r), check.shape) for r in rows}
+                nested |= {(URIRef(r), check.shape) for r in rows}
     return found & set(wanted), nested
 
 
-def _pyshacl(
-    data: Graph, shapes: Graph, focus: list[Any] | None, use_shapes: list[Any] | None = None
-) -> ValidationReport:
-    import pyshacl
-
-    from .validation import read_report
-
-    _, results, _ = pyshacl.validate(
-        data,
-        shacl_graph=shapes,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        do_owl_imports=False,
-        inplace=True,  # ``data`` is our own copy
-        focus_nodes=focus,
-        use_shapes=use_shapes,
-    )
-    return read_report(results)
-
-
-def _data_copy(pgraph: Any) -> Graph:
-    """The union of the graph's triples as a fresh rdflib Graph (what the reference gives
-    pySHACL)."""
-    from rdflib import Graph
-
-    copy = Graph()
-    add = copy.add
-    for s, p, o, _ in pgraph.quads():
-        add((s, p, o))
-    return copy
-
-
-def _empty_report() -> ValidationReport:
-    from .validation import ValidationReport
-
-    return ValidationReport(True, ())
-
-
-def validate_store(pgraph: Any, shapes: Path | None) -> ValidationReport | None:
-    """pySHACL's report for an ``OxigraphPolicyGraph``, or None to use the reference."""
-    import pyoxigraph as ox
-    from rdflib import URIRef
-
-    try:
-        candidates, nested = candidate_focus_nodes(pgraph.oxigraph, shapes)
-    except Unsupported:
-        return None
-    if not candidates:
-        return _empty_report()
-    if any(not isinstance(c, ox.NamedNode) for c in candidates):
-        return None
-    focus = sorted(URIRef(c.value) for c in candidates)
-    return _judge(_data_copy(pgraph), shapes, focus, nested)
-
-
-def _judge(
-    data: Graph, shapes: Path | None, focus: list[Any], nested: set[Any]
-) -> ValidationReport:
-    """pySHACL's whole-graph results for the candidate focus nodes ``focus``."""
-    report = _pyshacl(data, _shapes_graph(shapes), focus)
-    if not nested:
-        return report
-    # pySHACL's focus_nodes mode gets nested shapes wrong (it skips value nodes that are not
-    # focus nodes): keep its other results, and judge each (focus, property shape) pair whose
-    # nested shapes may fail by a full run of just that property shape on that focus node.
-    full_shapes = _shapes_graph(shapes)
-    wrappers = _wrapped(full_shapes, nested)
-    full = _pyshacl(data, wrappers, None)
-    pairs = {(node.value, str(shape)) for node, shape in nested}
-    return _combined(
-        [r for r in report.results if r.component not in _NESTED_COMPONENTS]
-        + [
-            r
-            for r in full.results
-            if r.component in _NESTED_COMPONENTS and (r.focus, r.shape) in pairs
-        ]
-    )
-
-
-def _wrapped(shapes: Graph, nested: set[Any]) -> Graph:
+def wrapped(shapes: Graph, nested: set[Any]) -> Graph:
     """A shapes graph holding, for each (focus, property shape) pair, a node shape that
     targets just that focus node with just that property shape (and everything the property
     shape refers to), and no other shape with targets."""
@@ -695,53 +608,6 @@ def _wrapped(shapes: Graph, nested: set[Any]) -> Graph:
     for i, (node, shape) in enumerate(sorted(nested, key=str)):
         wrapper = URIRef(f"{_WRAPPER}{i}")
         out.add((wrapper, rdf_type, sh["NodeShape"]))
-        out.add((wrapper, sh["targetNode"], URIRef(node.value)))
+        out.add((wrapper, sh["targetNode"], URIRef(str(node))))
         out.add((wrapper, sh["property"], shape))
     return out
-
-
-def _combined(results: list[Any]) -> ValidationReport:
-    """One report from results of several runs, ordered as ``read_report`` orders them."""
-    from .validation import _SEVERITY_ORDER, ValidationReport
-
-    unique = list(dict.fromkeys(results))
-    unique.sort(
-        key=lambda r: (
-            _SEVERITY_ORDER.get(r.severity, 9),
-            r.focus,
-            r.shape,
-            r.path or "",
-            r.value or "",
-        )
-    )
-    conforms = not any(r.severity == "Violation" for r in unique)
-    return ValidationReport(conforms, tuple(unique))
-
-
-def validate_focus(
-    pgraph: Any, nodes: Iterable[str], shapes: Path | None = None
-) -> ValidationReport:
-    """The results whole-graph validation gives for the focus nodes ``nodes``: for checking
-    the claims a curator just changed. On the Oxigraph store the candidates among ``nodes``
-    are found in Oxigraph and pySHACL runs only if one of them may violate a shape; elsewhere
-    the reference validates the whole graph and keeps the results for ``nodes``."""
-    from rdflib import URIRef
-
-    from .validation import validate_graph
-
-    wanted = sorted({str(n) for n in nodes})
-    store = getattr(pgraph, "oxigraph", None)
-    if store is not None and not pgraph.exact_mode:
-        try:
-            candidates, nested = _candidates_among(store, shapes, wanted)
-        except Unsupported:
-            candidates, nested = set(), None
-        if nested is not None:
-            if not candidates:
-                return _empty_report()
-            focus = [URIRef(c) for c in sorted(candidates)]
-            return _judge(_data_copy(pgraph), shapes, focus, nested)
-    from . import _resources
-
-    report = validate_graph(pgraph.graph, shapes or _resources.shapes_file())
-    return _combined([r for r in report.results if r.focus in set(wanted)])

@@ -1,21 +1,23 @@
-"""Deterministic Turtle and N-Triples straight from an Oxigraph store.
+"""Deterministic Turtle and N-Triples written from a store's N-Triples dump (``Store.dump``).
 
-Byte for byte what ``serialize.serialize`` writes for the same graph (the reference; tests
-hold them equal), without building rdflib terms: IRIs are abbreviated once each and cached,
-strings are escaped only when they need it. Graphs with blank nodes need canonical blank-node
-labels, which only the reference computes: for them ``serialize_store`` returns None and the
-caller uses the reference.
+Byte for byte what the quad writers of ``serialize`` write for the same graph (tests hold them
+equal), without building rdflib terms: IRIs are abbreviated once each and cached, strings are
+escaped only when they need it. Graphs with blank nodes need canonical blank-node labels, which
+only the quad writers compute: for them :func:`write_from_dump` returns None.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .namespaces import PREFIXES, RDF_TYPE
 from .serialize import _DECIMAL, _INTEGER, _PN_LOCAL, _escape_string, _iri
 
-__all__ = ["serialize_store"]
+if TYPE_CHECKING:
+    from .stores.base import Store
+
+__all__ = ["write_from_dump"]
 
 XSD = PREFIXES["xsd"]
 XSD_STRING = XSD + "string"
@@ -91,37 +93,33 @@ def _parse_object(text: str) -> tuple[str, str | None, str]:
     return lexical, None, XSD_STRING
 
 
-def _lines(store: Any, ox: Any) -> list[str] | None:
-    """Every triple of every graph as Oxigraph's N-Triples lines, or None when there are
-    blank nodes (only the reference labels them canonically)."""
-    graphs = [ox.DefaultGraph(), *store.named_graphs()]
+def _lines(store: Store) -> list[str] | None:
+    """Every triple of every graph as N-Triples lines, or None when there are blank nodes
+    (only the quad writers label them canonically)."""
+    from rdflib import BNode
+
+    graphs = [None, *store.graph_names()]
+    if any(isinstance(g, BNode) for g in graphs):
+        return None
     lines: list[str] = []
     for graph in graphs:
-        if isinstance(graph, ox.BlankNode):
-            return None
-        text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode("utf-8")
+        text = store.dump(graph).decode("utf-8")
         if "_:" in text and _has_blank_nodes(store):
             return None
         lines += text.split("\n")[:-1]  # not splitlines(): literals may hold U+2028 etc.
     return lines
 
 
-def _has_blank_nodes(store: Any) -> bool:
-    ask = store.query(
-        "ASK { { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } UNION "
-        "{ GRAPH ?g { ?s ?p ?o FILTER(isBlank(?g) || isBlank(?s) || isBlank(?o)) } } }"
-    )
-    return bool(ask)
+def _has_blank_nodes(store: Store) -> bool:
+    return bool(store.query("ASK { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }").boolean)
 
 
-def serialize_store(store: Any, fmt: str) -> str | None:
-    """``store`` as deterministic ``fmt`` ("turtle" or "nt"), or None when only the
-    reference serializer can write it (blank nodes, other formats)."""
-    import pyoxigraph as ox
-
+def write_from_dump(store: Store, fmt: str) -> str | None:
+    """``store`` as deterministic ``fmt`` ("turtle" or "nt"), or None when only the quad
+    writers can write it (blank nodes, other formats)."""
     if fmt not in ("turtle", "nt"):
         return None
-    lines = _lines(store, ox)
+    lines = _lines(store)
     if lines is None:
         return None
     import gc
