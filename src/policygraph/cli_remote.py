@@ -62,5 +62,10 @@ def connect_endpoint(data: tuple[str, ...]) -> Any:
 
     if data:
         raise PolicyGraphError("--data reads local files; with --endpoint, `push` them first")
-    # The remote store arrives with the store seam; until then only ``push`` talks to servers.
-    raise PolicyGraphError("--endpoint is only supported by `push` in this version")
+    from .remote.connect import connect
+
+    return connect(
+        str(settings["endpoint"]),
+        update_endpoint=settings.get("update_endpoint"),
+        graph_store=settings.get("graph_store"),
+    )

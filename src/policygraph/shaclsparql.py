@@ -547,9 +547,16 @@ def candidate_focus_nodes(store: Store, shapes: Path | None) -> tuple[set[Node],
         if isinstance(check, NestedCheck):
             rows = {row[0] for row in _run(store, check.query)}
             nested |= {(row, check.shape) for row in rows}
+        elif isinstance(check, SparqlCheck):
+            try:
+                rows = {row[0] for row in _run(store, check.whole_graph())}
+            except Unsupported:
+                # A server that cannot run the constraint's own query (Virtuoso 7 fails on
+                # ``$this path+ $this``): every target is a candidate, pySHACL judges.
+                targets = check.prologue + f"SELECT DISTINCT ?this WHERE {{ {check.targets} }}"
+                rows = {row[0] for row in _run(store, targets)}
         else:
-            query = check.whole_graph() if isinstance(check, SparqlCheck) else check
-            rows = {row[0] for row in _run(store, query)}
+            rows = {row[0] for row in _run(store, check)}
         found |= rows
     return found, nested
 

@@ -169,7 +169,9 @@ class _Counting:
         return data
 
 
-def _batches(path: Path, batch: int, progress: Progress | None) -> Iterator[bytes]:
+def _batches(
+    path: Path, batch: int, progress: Progress | None, base: str | None = None
+) -> Iterator[bytes]:
     """The file's triples as N-Triples, in batches of ``batch`` triples; after the first
     blank node, the rest of the file in one batch."""
     import pyoxigraph as ox
@@ -177,10 +179,10 @@ def _batches(path: Path, batch: int, progress: Progress | None) -> Iterator[byte
     from ..loading import format_for, load_into, new_dataset
 
     fmt = format_for(path)
-    base = path.resolve().as_uri()
+    base = base or path.resolve().as_uri()
     if fmt not in _OX_FORMATS:  # RDF/XML and JSON-LD: the guarded reference reader
         dataset = new_dataset()
-        load_into(dataset, path)
+        load_into(dataset, path, base=base)
         lines = [f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o, _ in dataset.quads()]
         if progress is not None:
             progress(path.stat().st_size)
@@ -202,7 +204,7 @@ def _batches(path: Path, batch: int, progress: Progress | None) -> Iterator[byte
                     yield _ntriples(buffer)
                     buffer = []
     except SyntaxError:
-        load_into(new_dataset(), path)  # the reference's ParseError, with line and column
+        load_into(new_dataset(), path, base=base)  # the reference's ParseError, line, column
         raise
     if buffer:
         yield _ntriples(buffer)
@@ -366,21 +368,9 @@ def push(
     try:
         for source, graph in todo:
             if graph not in complete:
-                client.update(
-                    f"INSERT DATA {{ GRAPH {_iri(MANIFEST)} {{ {_iri(graph)} a "
-                    f"<{PUSH}PendingGraph> ; <{DCTERMS}source> {_literal(source.name)} }} }}"
-                )
+                _mark_pending(client, graph, source.name)
                 uploaded.append(graph)
-            first = True
-            for data in _prefetched(_batches(source.path, batch, progress)):
-                if first:
-                    client.put_graph(graph, data)
-                    first = False
-                else:
-                    client.post_graph(graph, data)
-            if first:  # an empty file: an empty graph
-                client.update(f"DROP SILENT GRAPH {_iri(graph)}")
-            count = _count(client, graph)
+            count = _upload(client, graph, _batches(source.path, batch, progress))
             results[source.name] = PushedGraph(source.name, graph, count, "uploaded")
     except ParseError:
         _drop(client, uploaded)  # nothing of this push becomes part of the data
@@ -401,6 +391,56 @@ def push(
         client.query_url,
         tuple(sorted(results.values(), key=lambda g: (g.status == "removed", g.source))),
     )
+
+
+def _mark_pending(client: SparqlClient, graph: str, name: str) -> None:
+    client.update(
+        f"INSERT DATA {{ GRAPH {_iri(MANIFEST)} {{ {_iri(graph)} a "
+        f"<{PUSH}PendingGraph> ; <{DCTERMS}source> {_literal(name)} }} }}"
+    )
+
+
+def _upload(client: SparqlClient, graph: str, batches: Iterator[bytes]) -> int:
+    """Send ``batches`` to ``graph`` (the first replaces whatever is there); the number of
+    triples the server then holds in it."""
+    first = True
+    for data in _prefetched(batches):
+        if first:
+            client.put_graph(graph, data)
+            first = False
+        else:
+            client.post_graph(graph, data)
+    if first:  # an empty file: an empty graph
+        client.update(f"DROP SILENT GRAPH {_iri(graph)}")
+    return _count(client, graph)
+
+
+def add_file(client: SparqlClient, path: Path, base: str | None = None) -> str:
+    """Upload one more file as its own complete graph, leaving the others as they are; the
+    graph's name."""
+    _checked(path)
+    source = _Source(f"files/{path.name}", path)
+    graph = source.graph(_sha256(path))
+    return _add(client, graph, source.name, _batches(path, BATCH_TRIPLES, None, base))
+
+
+def add_ntriples(client: SparqlClient, data: bytes, name: str) -> str:
+    """Upload N-Triples as one more complete graph; the graph's name."""
+    graph = GRAPH_BASE + name + "/" + hashlib.sha256(data).hexdigest()[:16]
+    return _add(client, graph, name, iter([data]))
+
+
+def _add(client: SparqlClient, graph: str, name: str, batches: Iterator[bytes]) -> str:
+    if graph in manifest_graphs(client):
+        return graph
+    _mark_pending(client, graph, name)
+    try:
+        count = _upload(client, graph, batches)
+    except ParseError:
+        _drop(client, [graph])
+        raise
+    _switch(client, [PushedGraph(name, graph, count, "uploaded")], [])
+    return graph
 
 
 def _switch(client: SparqlClient, graphs: list[PushedGraph], retired: list[str]) -> None:
