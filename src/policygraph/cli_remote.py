@@ -61,7 +61,9 @@ def connect_endpoint(data: tuple[str, ...]) -> Any:
     from .errors import PolicyGraphError
 
     if data:
-        raise PolicyGraphError("--data reads local files; with --endpoint, `push` them first")
+        raise PolicyGraphError(
+            "--data reads local files: with --endpoint, push them to the server first"
+        )
     from .remote.connect import connect
 
     return connect(

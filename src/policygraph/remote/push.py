@@ -39,7 +39,17 @@ from typing import Any
 from ..errors import EndpointError, ParseError
 from .client import SparqlClient
 
-__all__ = ["GRAPH_BASE", "MANIFEST", "PushedGraph", "PushReport", "manifest_graphs", "push"]
+__all__ = [
+    "GRAPH_BASE",
+    "MANIFEST",
+    "PushReport",
+    "PushedGraph",
+    "add_file",
+    "add_ntriples",
+    "clear",
+    "manifest_graphs",
+    "push",
+]
 
 GRAPH_BASE = "https://w3id.org/policygraph/graph/"
 MANIFEST = GRAPH_BASE + "manifest"
@@ -462,3 +472,9 @@ def _switch(client: SparqlClient, graphs: list[PushedGraph], retired: list[str])
     ]
     steps.append(f"INSERT DATA {{ GRAPH {manifest} {{ {entries} }} }}")
     client.update(" ;\n".join(steps))
+
+
+def clear(client: SparqlClient) -> None:
+    """Drop every graph a push (or a remote store) wrote, and the manifest."""
+    _drop(client, [e.graph for e in _manifest(client)])
+    client.update(f"DROP SILENT GRAPH {_iri(MANIFEST)}")
