@@ -538,6 +538,25 @@ def _run(store: Store, query: str, bindings: dict[str, Node] | None = None) -> Q
         raise Unsupported(f"the store could not run a translated query: {exc}") from exc
 
 
+# ``path+`` on a group, a prefixed name or an IRI: the same as ``path/path*``.
+_ONE_OR_MORE = re.compile(r"(\([^()]*\)|[A-Za-z][\w.-]*:[\w-]+|<[^<>\s]*>)\+")
+
+
+def _fallback_candidates(store: Store, check: SparqlCheck) -> set[Node]:
+    """The candidates of a constraint whose query the store could not run. Virtuoso 7 fails
+    on ``$this (a|b)+ $this`` and runs ``$this (a|b)/(a|b)* $this``, which means the same;
+    failing that, every target of the shape is a candidate and pySHACL judges."""
+    query = check.whole_graph()
+    rewritten = _ONE_OR_MORE.sub(lambda m: f"{m.group(1)}/{m.group(1)}*", query)
+    if rewritten != query:
+        try:
+            return {row[0] for row in _run(store, rewritten)}
+        except Unsupported:
+            pass
+    targets = check.prologue + f"SELECT DISTINCT ?this WHERE {{ {check.targets} }}"
+    return {row[0] for row in _run(store, targets)}
+
+
 def candidate_focus_nodes(store: Store, shapes: Path | None) -> tuple[set[Node], set[Any]]:
     """Every focus node that may violate a shape, and the (focus, property shape) pairs
     whose nested shapes need a full run; raises Unsupported."""
@@ -551,10 +570,7 @@ def candidate_focus_nodes(store: Store, shapes: Path | None) -> tuple[set[Node],
             try:
                 rows = {row[0] for row in _run(store, check.whole_graph())}
             except Unsupported:
-                # A server that cannot run the constraint's own query (Virtuoso 7 fails on
-                # ``$this path+ $this``): every target is a candidate, pySHACL judges.
-                targets = check.prologue + f"SELECT DISTINCT ?this WHERE {{ {check.targets} }}"
-                rows = {row[0] for row in _run(store, targets)}
+                rows = _fallback_candidates(store, check)
         else:
             rows = {row[0] for row in _run(store, check)}
         found |= rows

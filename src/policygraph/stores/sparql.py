@@ -50,8 +50,18 @@ _TOKENS = re.compile(
     r"|(?P<where>\bWHERE\b)|(?P<brace>\{)|(?P<form>\b(?:CONSTRUCT|DESCRIBE|SELECT|ASK)\b)",
     re.IGNORECASE,
 )
+# Words only an update has; a query without them is sent as it is (the server names its syntax
+# errors), one with them is parsed here first, and refused if it is an update.
+_MAY_UPDATE = re.compile(
+    r"(?<![\w:?$])(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH|USING)(?![\w:-])",
+    re.IGNORECASE,
+)
 _NO_GRAPH = "https://w3id.org/policygraph/graph/none"
 _GRAPH_FORMATS = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8"
+
+
+def _blank_skipped(match: re.Match[str]) -> str:
+    return " " if match.group("skip") else match.group(0)
 
 
 def term_text(term: Node) -> str:
@@ -208,7 +218,9 @@ class SparqlStore:
     ) -> QueryResult:
         from ..query import QueryResult, parse_query
 
-        parse_query(sparql, allow_service=True)  # updates are refused, syntax errors named
+        if _MAY_UPDATE.search(_TOKENS.sub(_blank_skipped, sparql)):
+            # Refused here, not by the server: Virtuoso runs updates sent as queries.
+            parse_query(sparql, allow_service=True)
         try:
             form, text = with_values(sparql, dict(bindings or {}))
         except ValueError as exc:
