@@ -51,9 +51,13 @@ class Faulty(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
 
-    def _answer(self, status: int, body: bytes, kind: str = "application/json") -> None:
+    def _answer(
+        self, status: int, body: bytes, kind: str = "application/json", **headers: str
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
+        for name, value in headers.items():
+            self.send_header(name.replace("_", "-"), value)
         self.send_header("Content-Length", str(len(body)))
         if status == 401:
             self.send_header("WWW-Authenticate", 'Basic realm="sparql"')
@@ -88,6 +92,8 @@ class Faulty(BaseHTTPRequestHandler):
                 self.connection.shutdown(2)  # the server hangs up without an answer
                 return
             self._answer(200, RESULTS)
+        elif path == "/cut":  # Virtuoso's way of saying it kept only the first rows
+            self._answer(200, RESULTS, X_SPARQL_MaxRows="2")
         elif path == "/garbage":
             self._answer(200, b"<html><body>Welcome to the router</body></html>", "text/html")
         elif path == "/slow":
@@ -176,6 +182,13 @@ def test_a_dropped_connection_is_retried(faulty: str) -> None:
     client = SparqlClient(faulty + "/reset", backoff=0.01)
     assert len(solutions(client.results("ASK {}"), "")[1]) == 2
     assert Faulty.hits["/reset"] == 2
+
+
+def test_an_answer_cut_off_by_the_server_is_an_error(faulty: str) -> None:
+    with pytest.raises(EndpointError) as caught:
+        SparqlClient(faulty + "/cut").results("SELECT * {}")
+    assert "cut its answer off at 2 rows" in str(caught.value)
+    assert "ResultSetMaxRows" in str(caught.value)
 
 
 def test_a_slow_server_times_out(faulty: str) -> None:

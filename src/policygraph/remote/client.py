@@ -74,6 +74,7 @@ class Response:
     status: int
     content_type: str
     body: bytes
+    max_rows: int | None = None  # Virtuoso's X-SPARQL-MaxRows: where it cuts answers off
 
 
 class SparqlClient:
@@ -146,7 +147,13 @@ class SparqlClient:
             try:
                 with self._opener.open(request, timeout=limit) as answer:
                     data = _read(answer, deadline, where, limit)
-                    return Response(answer.status, answer.headers.get("Content-Type", ""), data)
+                    limit_header = answer.headers.get("X-SPARQL-MaxRows", "")
+                    return Response(
+                        answer.status,
+                        answer.headers.get("Content-Type", ""),
+                        data,
+                        int(limit_header) if limit_header.isdigit() else None,
+                    )
             except urllib.error.HTTPError as exc:
                 status = exc.code
                 try:
@@ -212,6 +219,15 @@ class SparqlClient:
             document = json.loads(answer.body)
         except (ValueError, UnicodeDecodeError):
             document = None
+        if answer.max_rows is not None and isinstance(document, dict):
+            rows = document.get("results", {}).get("bindings", [])
+            if isinstance(rows, list) and len(rows) >= answer.max_rows:
+                raise EndpointError(
+                    self.query_url,
+                    f"the server cut its answer off at {answer.max_rows} rows (Virtuoso's "
+                    "[SPARQL] ResultSetMaxRows): raise that limit",
+                    answer.status,
+                )
         if not isinstance(document, dict) or not (
             isinstance(document.get("results"), dict) or "boolean" in document
         ):
