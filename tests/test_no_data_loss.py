@@ -29,7 +29,6 @@ from policygraph.errors import ExportError, ParseError, QueryRefusedError
 from policygraph.export import STALE_AFTER
 
 from .rdfcompare import same_dataset
-from .stores import HAVE_OXIGRAPH
 
 BENCH = Path(__file__).parents[1] / "bench"
 sys.path.insert(0, str(BENCH))
@@ -42,16 +41,11 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-STORES = [
-    "rdflib",
-    pytest.param(
-        "oxigraph", marks=pytest.mark.skipif(not HAVE_OXIGRAPH, reason="needs pyoxigraph")
-    ),
-]
+STORES = ["rdflib", "oxigraph"]
 posix_only = pytest.mark.skipif(
     os.name != "posix" or not hasattr(signal, "SIGKILL"), reason="needs POSIX signals"
 )
-# Exact literals make the Oxigraph store answer on the reference path, and say so.
+# Exact literals move the default store's graph to the reference store, and it says so.
 quiet = pytest.mark.filterwarnings("ignore::policygraph.stores.PerformanceWarning")
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -215,8 +209,8 @@ class BigCorpus:
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> BigCorpus:
     """A corpus large enough that writing its export takes a while (~150k triples, 6 MB of
-    Turtle); the fast store when installed (the command line's default too)."""
-    store = "oxigraph" if HAVE_OXIGRAPH else "rdflib"
+    Turtle); on the default store (the command line's too)."""
+    store = "oxigraph"
     path = tmp_path_factory.mktemp("big") / "corpus.ttl"
     generate(path, triples=150_000 if store == "oxigraph" else 30_000, seed=5)
     text = pg.load(path, bundled_data=False, store=store).export(format="turtle")
@@ -533,7 +527,7 @@ def test_reading_operations_never_change_the_graph(
     dataset = g.graph
 
     def snapshot() -> tuple[Any, ...]:
-        extra = frozenset(str(q) for q in g.oxigraph) if hasattr(g, "oxigraph") else frozenset()
+        extra = frozenset(map(str, g.store.quads()))  # what the store itself holds
         return (len(g), quad_count(g.graph), quads(g.graph), extra)
 
     before = snapshot()
@@ -888,8 +882,6 @@ def test_blank_node_graph_names_and_members_survive_export(store: str, tmp_path:
 
 
 def test_named_graphs_agree_across_stores(files: dict[str, Path]) -> None:
-    if not HAVE_OXIGRAPH:
-        pytest.skip("needs pyoxigraph")
     a = load_only(files["trig"], files["nq"], store="rdflib")
     b = load_only(files["trig"], files["nq"], store="oxigraph")
     assert quads(a.graph) == quads(b.graph)

@@ -47,7 +47,6 @@ KNOWN_RDFLIB_FAILURES: dict[str, str] = {
 }
 # Negative tests are caught by Oxigraph's parser (see syntaxcheck.py); rdflib alone accepts
 # about a hundred of them.
-_WITHOUT_OXIGRAPH = "without the fast extra only rdflib checks syntax, and it is lenient"
 
 
 def _suite_root() -> Path | None:
@@ -121,11 +120,8 @@ def _positive_params() -> list[object]:
 
 
 def _negative_params() -> list[object]:
-    marks = [] if "oxigraph" in STORES else [pytest.mark.xfail(reason=_WITHOUT_OXIGRAPH)]
     return [
-        pytest.param(test, store, id=f"{test.id}-{store}", marks=marks)
-        for test in NEGATIVE
-        for store in STORES
+        pytest.param(test, store, id=f"{test.id}-{store}") for test in NEGATIVE for store in STORES
     ]
 
 

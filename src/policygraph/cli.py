@@ -139,6 +139,12 @@ def _binding(text: str) -> tuple[str, Any]:
     help="Bind ?NAME: <iri> or a CURIE binds an IRI, anything else a string.",
 )
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE and FROM (network).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Stop the query after this long (exit 2).",
+)
 @common(("text", "json", "csv"))
 def query(
     data: tuple[str, ...],
@@ -147,6 +153,7 @@ def query(
     sparql: str,
     binds: tuple[str, ...],
     allow_service: bool,
+    timeout: float | None,
 ) -> int:
     """Run a read-only SPARQL query (text, or @FILE to read it from a file)."""
     if sparql.startswith("@"):
@@ -154,7 +161,8 @@ def query(
 
         sparql = read_text(Path(sparql[1:]))
     bindings = dict(_binding(b) for b in binds)
-    result = _load(data, no_bundled_data).query(sparql, allow_service=allow_service, **bindings)
+    graph = _load(data, no_bundled_data)
+    result = graph.query(sparql, allow_service=allow_service, timeout=timeout, **bindings)
     output = {"json": result.to_json, "csv": result.to_csv, "text": result.to_text}[fmt]()
     click.echo(output, nl=not output.endswith("\n"))
     return EXIT_OK

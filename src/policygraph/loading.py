@@ -11,6 +11,7 @@ import contextlib
 import json
 import re
 import stat
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,23 @@ class _LexicalInteger(int):
 
 
 @contextlib.contextmanager
+def unlimited_integers() -> Iterator[None]:
+    """Lift Python's limit on converting long digit strings to int (4,300 digits) while rdflib
+    makes literals: an xsd:integer of any length is valid RDF, and rdflib converts every
+    integer literal to a Python int."""
+    get = getattr(sys, "get_int_max_str_digits", None)
+    if get is None:  # Pythons without the limit
+        yield
+        return
+    saved = get()
+    sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(saved)
+
+
+@contextlib.contextmanager
 def exact_literals() -> Iterator[None]:
     """Keep literals' lexical forms while parsing (rdflib normalises them by default, and its
     Turtle parser rewrites integer shorthands such as ``01``), and read long lines in linear
@@ -107,7 +125,8 @@ def exact_literals() -> Iterator[None]:
     notation3.SinkParser.strconst = string_constant  # type: ignore[assignment]
     ntriples.W3CNTriplesParser.readline = read_line  # type: ignore[assignment]
     try:
-        yield
+        with unlimited_integers():
+            yield
     finally:
         rdflib.NORMALIZE_LITERALS = saved
         setattr(notation3, "long_type", saved_integer)  # noqa: B010

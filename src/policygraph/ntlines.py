@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 __all__ = ["write_from_dump"]
 
 XSD = PREFIXES["xsd"]
-XSD_STRING = XSD + "string"
 _NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
 
 
@@ -53,7 +52,7 @@ class _Names:
 def _literal_text(value: str, language: str | None, datatype: str, names: _Names) -> str:
     if language:
         return f'"{_escape(value)}"@{language}'
-    if datatype == XSD_STRING:
+    if not datatype:
         return f'"{_escape(value)}"'
     if names.prefixes:
         if datatype == XSD + "integer" and _INTEGER.match(value):
@@ -90,7 +89,11 @@ def _parse_object(text: str) -> tuple[str, str | None, str]:
         return lexical, suffix[1:], ""
     if suffix.startswith("^^<"):
         return lexical, None, suffix[3:-1]
-    return lexical, None, XSD_STRING
+    return (
+        lexical,
+        None,
+        "",
+    )  # a plain literal ("x"^^xsd:string stays typed: rdflib tells them apart)
 
 
 def _lines(store: Store) -> list[str] | None:
@@ -160,7 +163,7 @@ def _turtle(lines: list[str]) -> str:
                 found = ((1, value, "", ""), cache.get(value) or iri(value))
             else:
                 lexical, language, datatype = _parse_object(o)
-                key_dt = "" if language or datatype == XSD_STRING else datatype
+                key_dt = "" if language else datatype
                 text = _literal_text(lexical, language, datatype, names)
                 found = ((3, lexical, key_dt, language or ""), text)
             rendered_cache[o] = found

@@ -1,9 +1,9 @@
-"""A second opinion on syntax from Oxigraph's parser, when the ``fast`` extra is installed.
+"""The syntax check every file in Turtle, TriG, N-Triples or N-Quads passes, on every store.
 
-rdflib's Turtle, TriG and N-Triples parsers accept some malformed input (IRIs with spaces, bad
-escapes, stray dots: about a hundred of the W3C negative syntax tests). Oxigraph's parsers follow
-the W3C grammars, report line and column, and read a file many times faster than rdflib, so
-when they are available every file in those formats is checked by them before rdflib reads it.
+rdflib's parsers accept some malformed input (IRIs with spaces, bad escapes, escapes of lone
+surrogates, stray dots: about a hundred of the W3C negative syntax tests). Oxigraph's parsers
+follow the W3C grammars, report line and column, and read a file many times faster than rdflib,
+so every file in those formats is checked by them before rdflib reads it.
 """
 
 from __future__ import annotations
@@ -23,10 +23,8 @@ _TRAILING_LINE = re.compile(r"\s*\(line \d+\)$")
 
 @cache
 def _oxigraph() -> Any:
-    try:
-        import pyoxigraph
-    except ImportError:
-        return None
+    import pyoxigraph  # imported when first needed: `import policygraph` stays cheap
+
     return pyoxigraph
 
 
@@ -43,17 +41,17 @@ def is_absolute_iri(text: str) -> bool:
 
 
 def checked_by_oxigraph(fmt: str) -> bool:
-    """True when :func:`check_syntax` really checks files of format ``fmt`` here."""
-    return fmt in _OX_FORMATS and _oxigraph() is not None
+    """True when :func:`check_syntax` checks files of format ``fmt``."""
+    return fmt in _OX_FORMATS
 
 
 def check_syntax(path: str, data: str | bytes, fmt: str, base: str) -> None:
-    """Raise ParseError where Oxigraph's parser rejects ``data``; do nothing when the format is
-    not one it checks or pyoxigraph is not installed."""
-    ox = _oxigraph()
+    """Raise ParseError where Oxigraph's parser rejects ``data``; do nothing for a format it
+    does not check."""
     name = _OX_FORMATS.get(fmt)
-    if ox is None or name is None:
+    if name is None:
         return
+    ox = _oxigraph()
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         ox.Store().load(raw, getattr(ox.RdfFormat, name), base_iri=base)

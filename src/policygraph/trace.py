@@ -283,6 +283,7 @@ class EvidenceIndex:
                     frontier.append(name)
         self.properties = tuple(sorted(props))
         self._wanted = frozenset(_NEEDED) | frozenset(self.properties)
+        self._wanted_terms = {URIRef(p): p for p in self._wanted}
         claim = URIRef(PG + "Claim")
         self._claim_classes = {claim} | {c for c, anc in closure.items() if claim in anc}
 
@@ -307,11 +308,11 @@ class EvidenceIndex:
         self._complete = True
 
     def _fetch(self, subject: Any) -> None:
-        wanted = self._wanted
+        wanted = self._wanted_terms
         by_pred = self._by_pred
         for _, p, o in self.store.triples(subject, None, None):
-            pred = str(p)
-            if pred in wanted:
+            pred = wanted.get(p)
+            if pred is not None:
                 by_pred.setdefault(pred, {}).setdefault(subject, []).append(o)
         self._fetched.add(subject)
 

@@ -28,6 +28,9 @@ T = TypeVar("T")
 
 
 def _worker(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: Any) -> None:
+    import faulthandler
+
+    faulthandler.disable()  # a crash here is reported to the parent, not dumped on stderr
     try:
         outcome: tuple[str, Any] = ("ok", fn(*args, **kwargs))
     except PolicyGraphError as exc:

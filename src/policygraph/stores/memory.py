@@ -65,17 +65,12 @@ class MemoryStore:
         object: Node | None = None,
         graph: Node | None | AnyGraph = ANY,
     ) -> Iterator[Quad]:
+        pattern = (subject, predicate, object, None)
+        found = ((s, p, o, _name(g)) for s, p, o, g in self.dataset.quads(pattern))  # type: ignore[arg-type]
         if graph is ANY:
-            context = None
-        elif graph is None:
-            context = default_graph(self.dataset)
-        else:
-            context = self.dataset.graph(graph)  # type: ignore[arg-type]
-        pattern = (subject, predicate, object, context)
-        return (
-            (s, p, o, _name(g))
-            for s, p, o, g in self.dataset.quads(pattern)  # type: ignore[arg-type]
-        )
+            return found
+        # rdflib's context argument also yields the union's copies: filter by name instead.
+        return (q for q in found if q[3] == graph)
 
     def triples(
         self,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,11 @@ def _converters() -> dict[type, Any]:
             dt = term.datatype.value
             if dt == XSD_STRING:
                 return Literal(term.value)
+            if len(term.value) > 4000:  # rdflib makes an int of an integer's digits
+                from ..loading import unlimited_integers
+
+                with unlimited_integers():
+                    return Literal(term.value, datatype=URIRef(dt), normalize=False)
             return Literal(term.value, datatype=URIRef(dt), normalize=False)
 
         _CONVERTERS[ox.NamedNode] = lambda t: URIRef(t.value)
@@ -63,6 +69,13 @@ def to_rdflib(term: Any) -> Node:
     return result
 
 
+@cache
+def _ox() -> Any:
+    import pyoxigraph
+
+    return pyoxigraph
+
+
 _BNODE_OK = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
@@ -77,7 +90,7 @@ def _bnode_id(label: str) -> str:
 
 def to_oxigraph(term: Node) -> Any:
     """An rdflib term as an Oxigraph term; ValueError for one Oxigraph cannot hold."""
-    import pyoxigraph as ox
+    ox = _ox()
     from rdflib import BNode, Literal, URIRef
 
     if isinstance(term, URIRef):
@@ -229,22 +242,44 @@ class OxigraphStore:
         pattern = self._pattern(subject, predicate, object)
         if not pattern:
             return iter(())
-        return self._triples(pattern)
+        return self._triples(pattern, (subject, predicate, object))
 
-    def _triples(self, pattern: list[Any]) -> Iterator[Triple]:
-        term = self._term
-        s, p, o = pattern
-        found = self.store.quads_for_pattern(s, p, o, None)
-        if not self._has_named():
-            for q in found:
-                yield term(q.subject), term(q.predicate), term(q.object)
-            return
-        seen = set()
+    def _triples(self, pattern: list[Any], given: tuple[Node | None, ...]) -> Iterator[Triple]:
+        # The hot loop of traces, stats and validation copies: terms given in the pattern are
+        # not converted back, the others go through the cache inline.
+        cache = self._term.cache
+        convert = self._term
+        given_s, given_p, given_o = given
+        found = self.store.quads_for_pattern(pattern[0], pattern[1], pattern[2], None)
+        seen: set[Any] | None = set() if self._has_named() else None
         for q in found:
-            key = (q.subject, q.predicate, q.object)
-            if key not in seen:
+            if seen is not None:
+                key = (q.subject, q.predicate, q.object)
+                if key in seen:
+                    continue
                 seen.add(key)
-                yield term(q.subject), term(q.predicate), term(q.object)
+            if given_s is None:
+                x = q.subject
+                s = cache.get(x)
+                if s is None:
+                    s = convert(x)
+            else:
+                s = given_s
+            if given_p is None:
+                x = q.predicate
+                p = cache.get(x)
+                if p is None:
+                    p = convert(x)
+            else:
+                p = given_p
+            if given_o is None:
+                x = q.object
+                o = cache.get(x)
+                if o is None:
+                    o = convert(x)
+            else:
+                o = given_o
+            yield s, p, o
 
     def graph_names(self) -> list[Node]:
         names = [to_rdflib(g) for g in self.store.named_graphs()]
