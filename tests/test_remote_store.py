@@ -101,17 +101,45 @@ def test_the_library_on_the_server(pushed: Server) -> None:
         g.query("SELECT ?s WHERE { ?s")
 
 
-def test_bindings_go_into_the_outer_where_group() -> None:
-    who = URIRef("https://example.org/who")
-    form, text = with_values("SELECT ?a WHERE { ?a ?p ?who }", {"who": who})
-    assert form == "select"
-    assert text == "SELECT ?a WHERE { VALUES (?who) { (<https://example.org/who>) }  ?a ?p ?who }"
-    form, text = with_values(
-        "CONSTRUCT { ?a ?p '{' } WHERE { ?a ?p ?who # where {\n}", {"who": who}
-    )
-    assert form == "construct" and text.index("VALUES") > text.index("WHERE")
-    form, text = with_values("ASK { ?a ?p ?who }", {"who": Literal('a"b')})
-    assert text == 'ASK { VALUES (?who) { ("a\\"b") }  ?a ?p ?who }'
+@pytest.mark.parametrize(
+    ("sparql", "expected"),
+    [
+        # Only in patterns: the term takes the variable's place.
+        ("SELECT ?a WHERE { ?a ?p ?who }", "SELECT ?a WHERE { ?a ?p <https://example.org/who> }"),
+        ("ASK { ?a ?p* $who }", "ASK { ?a ?p* <https://example.org/who> }"),
+        (
+            "CONSTRUCT { ?a ?p ?who } WHERE { ?a ?p ?who }",
+            "CONSTRUCT { ?a ?p <https://example.org/who> } "
+            "WHERE { ?a ?p <https://example.org/who> }",
+        ),
+        # Projected (or bound again, or ordered by): a VALUES block in the outer WHERE group.
+        (
+            "SELECT ?who ?a WHERE { ?a ?p ?who }",
+            "SELECT ?who ?a WHERE { VALUES (?who) { (<https://example.org/who>) }  ?a ?p ?who }",
+        ),
+        (
+            "SELECT * { ?a ?p ?who }",
+            "SELECT * { VALUES (?who) { (<https://example.org/who>) }  ?a ?p ?who }",
+        ),
+        (
+            "CONSTRUCT { ?a ?p '{' } WHERE { ?a ?p ?x } ORDER BY ?who",
+            "CONSTRUCT { ?a ?p '{' } WHERE { VALUES (?who) { (<https://example.org/who>) }  "
+            "?a ?p ?x } ORDER BY ?who",
+        ),
+        # Look-alikes in strings, IRIs and comments are left alone.
+        (
+            "SELECT ?a WHERE { ?a ?p '?who' ; <urn:?who> ?who } # ?who",
+            "SELECT ?a WHERE { ?a ?p '?who' ; <urn:?who> <https://example.org/who> } # ?who",
+        ),
+    ],
+)
+def test_bound_values_are_written_as_terms(sparql: str, expected: str) -> None:
+    assert with_values(sparql, {"who": URIRef("https://example.org/who")})[1] == expected
+
+
+def test_a_bound_literal_is_escaped() -> None:
+    text = with_values("ASK { ?a ?p ?who }", {"who": Literal('a"b\n} .')})[1]
+    assert text == r'ASK { ?a ?p "a\"b\n} ." }'
 
 
 def test_a_runaway_query_is_stopped_at_its_time_limit(oxigraph_server: Server) -> None:

@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 
 __all__ = ["SparqlStore"]
 
-# The first WHERE keyword (or the first group when a query has none) outside strings, IRIs and
-# comments: the outer query's WHERE precedes any subquery's.
+# Tokens that may contain text looking like a variable or a keyword (strings, IRIs,
+# comments), then variables, braces and the keywords that say where a variable may stand.
 _TOKENS = re.compile(
     r"(?P<skip>'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
@@ -47,7 +47,9 @@ _TOKENS = re.compile(
     r'|"(?:[^"\\\n]|\\.)*"'
     r'|<[^<>"{}|^`\\\x00-\x20]*>'
     r"|\#[^\n]*)"
-    r"|(?P<where>\bWHERE\b)|(?P<brace>\{)|(?P<form>\b(?:CONSTRUCT|DESCRIBE|SELECT|ASK)\b)",
+    r"|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)"
+    r"|(?P<open>\{)|(?P<close>\})|(?P<star>\*)"
+    r"|(?P<word>\b(?:CONSTRUCT|DESCRIBE|SELECT|ASK|WHERE|AS|VALUES)\b)",
     re.IGNORECASE,
 )
 # Words only an update has; a query without them is sent as it is (the server names its syntax
@@ -77,37 +79,83 @@ def term_text(term: Node) -> str:
 
 
 def with_values(sparql: str, bindings: Mapping[str, Node]) -> tuple[str, str]:
-    """The query form ("select", "ask", "construct", "describe") and the query with a VALUES
-    block binding ``bindings`` at the head of its WHERE group."""
+    """The query form ("select", "ask", "construct" or "describe") and the query with
+    ``bindings`` in it, as terms: each bound variable that stands only in graph patterns or a
+    CONSTRUCT template is replaced by its term (servers plan constants best; Virtuoso needs a
+    path's start as one); any other (projected, bound with AS, in VALUES, in ORDER BY) is
+    bound by a VALUES block at the head of the outer WHERE group."""
     form = None
-    where = brace = None
+    depth = 0
+    group = None  # where the outer WHERE group opens
+    projecting = after_as = False
+    values_depth: int | None = None  # inside a VALUES clause opened at this depth
+    places: dict[str, list[tuple[int, int]]] = {}
+    unsafe: set[str] = set()
     for match in _TOKENS.finditer(sparql):
         if match.group("skip"):
             continue
-        if match.group("form") and form is None:
-            form = match.group("form").lower()
-        elif match.group("where") and where is None:
-            where = match.end()
-        elif match.group("brace") and brace is None and form in ("select", "ask"):
-            brace = match.start()
+        word = (match.group("word") or "").upper()
+        if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            form = form or word.lower()
+            projecting = word == "SELECT"
+        elif word == "WHERE":
+            projecting = False
+        elif word == "VALUES":
+            values_depth = depth
+        elif match.group("open"):
+            if group is None and form is not None and (form != "construct" or not projecting):
+                group = match.end() if form != "construct" or _after_where(sparql, match) else None
+            projecting = False
+            depth += 1
+        elif match.group("close"):
+            depth -= 1
+            if values_depth is not None and depth == values_depth:
+                values_depth = None
+        elif match.group("star") and projecting:  # SELECT *: every variable is projected
+            unsafe.update(bindings)
+        elif match.group("var"):
+            name = match.group("var")[1:]
+            if name in bindings:
+                places.setdefault(name, []).append(match.span())
+                if depth == 0 or projecting or after_as or values_depth is not None:
+                    unsafe.add(name)
+        after_as = word == "AS"
     if form is None:
         raise QueryError("not a SPARQL query (no SELECT, ASK, CONSTRUCT or DESCRIBE)")
     if not bindings:
         return form, sparql
-    names = sorted(bindings)
-    values = (
-        "VALUES ("
-        + " ".join("?" + n for n in names)
-        + ") { ("
-        + " ".join(term_text(bindings[n]) for n in names)
-        + ") } "
+    spans = sorted(
+        (start, end, term_text(bindings[name]))
+        for name, found in places.items()
+        if name not in unsafe
+        for start, end in found
     )
-    at = sparql.find("{", where) + 1 if where is not None else None
-    if at is None and brace is not None:
-        at = brace + 1
-    if not at:
-        raise QueryError("bindings need a query with a WHERE group")
-    return form, sparql[:at] + " " + values + sparql[at:]
+    blocked = sorted(n for n in bindings if n in unsafe or n not in places)
+    out, at = [], 0
+    for start, end, text in spans:
+        out += [sparql[at:start], text]
+        at = end
+    if blocked:
+        if group is None:
+            raise QueryError("bindings need a query with a WHERE group")
+        values = (
+            " VALUES ("
+            + " ".join("?" + n for n in blocked)
+            + ") { ("
+            + " ".join(term_text(bindings[n]) for n in blocked)
+            + ") } "
+        )
+        out += [sparql[at:group], values]
+        at = group
+    out.append(sparql[at:])
+    return form, "".join(out)
+
+
+def _after_where(sparql: str, match: re.Match[str]) -> bool:
+    """True when the brace ``match`` opens a CONSTRUCT query's WHERE group (not its
+    template)."""
+    before = _TOKENS.sub(_blank_skipped, sparql[: match.start()]).rstrip()
+    return before.upper().endswith("WHERE")
 
 
 class SparqlStore:
