@@ -80,7 +80,9 @@ def fresh(name: str, folder: Path) -> Server:
     return STARTERS[name](Path(tempfile.mkdtemp(dir=folder)))
 
 
-def measure(name: str, size: int, path: Path, triples: int, folder: Path) -> list[dict[str, Any]]:
+def measure(
+    name: str, size: int, path: Path, triples: int, folder: Path, push_only: bool = False
+) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     server = fresh(name, folder)
     try:
@@ -106,6 +108,8 @@ def measure(name: str, size: int, path: Path, triples: int, folder: Path) -> lis
                 "pushed_triples": report.triples,
             }
         )
+        if push_only:
+            return rows
         graph = pg.connect(
             server.query,
             update_endpoint=server.update,
@@ -146,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000")
     parser.add_argument("--servers", default="oxigraph,virtuoso")
+    parser.add_argument("--push-only", action="store_true", help="Only the push row.")
+    parser.add_argument("--append", action="store_true", help="Add to the results file.")
     parser.add_argument("-o", "--output", default=str(HERE / "remote_results.json"))
     args = parser.parse_args(argv)
     load_before = os.getloadavg()
@@ -155,9 +161,13 @@ def main(argv: list[str] | None = None) -> int:
         for size in [int(s) for s in args.sizes.split(",")]:
             path, triples = ntriples(size, folder)
             for name in args.servers.split(","):
-                for row in measure(name, size, path, triples, folder):
+                for row in measure(name, size, path, triples, folder, args.push_only):
                     print(json.dumps(row), flush=True)
                     rows.append(row)
+    output = Path(args.output)
+    if args.append and output.is_file():
+        earlier = json.loads(output.read_text(encoding="utf-8"))
+        rows = earlier.get("rows", []) + rows
     document = {
         "machine": {
             "cpu_count": os.cpu_count(),
@@ -168,8 +178,26 @@ def main(argv: list[str] | None = None) -> int:
         },
         "rows": rows,
     }
-    Path(args.output).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    output.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    print(table(rows))
     return 0
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    """The rows as the README's Markdown table."""
+    lines = [
+        "| server | operation | triples | policygraph | curl | ratio | target | met |",
+        "|---|---|---:|---:|---:|---:|---|---|",
+    ]
+    for r in rows:
+        base = f"{r['baseline_s']:.2f} s" if "baseline_s" in r else "-"
+        ratio = f"{r['ratio']:.2f}x" if "ratio" in r else "-"
+        met = ("yes" if r["met"] else "**no**") if "met" in r else "-"
+        lines.append(
+            f"| {r['server']} | {r['operation']} | {r['size']:,} | {r['policygraph_s']:.2f} s "
+            f"| {base} | {ratio} | {r.get('target', '-')} | {met} |"
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -163,6 +163,8 @@ class SparqlStore:
     (default: the complete graphs of the push manifest, else the server's default graph)."""
 
     name = "sparql"
+    #: Its triples are not in this process: validation fetches only what pySHACL reads.
+    local = False
 
     def __init__(self, client: SparqlClient, graphs: Sequence[str] | None = None) -> None:
         from ..remote.push import manifest_graphs
