@@ -73,6 +73,16 @@ _NODE_KINDS = {
 }
 
 
+def _same(term: Node) -> str:
+    """?v is ``term``. For an IRI ``=`` means the same as sameTerm (and Virtuoso 7 gets
+    ``!(sameTerm(..) || sameTerm(..))`` wrong, but not ``=``)."""
+    from rdflib import URIRef
+
+    if isinstance(term, URIRef):
+        return f"?v = {_term(term)}"
+    return f"sameTerm(?v, {_term(term)})"
+
+
 class Unsupported(Exception):
     """The shapes use something this translation cannot bound: use the reference."""
 
@@ -378,7 +388,7 @@ class _Translator:
         if local == "in":
             out = []
             for head in objects:
-                same = " || ".join(f"sameTerm(?v, {_term(i)})" for i in self._list(head))
+                same = " || ".join(_same(i) for i in self._list(head))
                 out.append(f"!({same or 'false'})")
             return out
         if local == "languageIn":
@@ -388,7 +398,7 @@ class _Translator:
                 out.append(f"!(isLiteral(?v) && LCASE(LANG(?v)) IN ({tags or '0'}))")
             return out
         if local == "hasValue":
-            return [f"!sameTerm(?v, {_term(v)})" for v in objects]
+            return [f"!({_same(v)})" for v in objects]
         if local in _COMPARISONS:
             op = _COMPARISONS[local]
             return [f"!COALESCE(?v {op} {_term(b)}, false)" for b in objects]
