@@ -29,6 +29,7 @@ __all__ = ["SparqlClient", "credentials"]
 USER_VARIABLE = "POLICYGRAPH_ENDPOINT_USER"
 PASSWORD_VARIABLE = "POLICYGRAPH_ENDPOINT_PASSWORD"  # noqa: S105 (a variable's name)
 RESULTS_JSON = "application/sparql-results+json"
+NTRIPLES = "application/n-triples"
 _CHUNK = 1 << 16
 # Failures worth another try: the server went away or was restarted between requests.
 _TRANSIENT = (
@@ -258,13 +259,12 @@ class SparqlClient:
         return self.graph_store_url + separator + urllib.parse.urlencode({"graph": graph})
 
     def put_graph(self, graph: str, ntriples: bytes) -> None:
-        """Replace ``graph`` with the N-Triples ``ntriples`` (sent as Turtle, which every
-        server takes and of which N-Triples is a subset)."""
-        self.request("PUT", self._graph_url(graph), body=ntriples, content_type="text/turtle")
+        """Replace ``graph`` with the N-Triples ``ntriples``."""
+        self.request("PUT", self._graph_url(graph), body=ntriples, content_type=NTRIPLES)
 
     def post_graph(self, graph: str, ntriples: bytes) -> None:
         """Add the N-Triples ``ntriples`` to ``graph``."""
-        self.request("POST", self._graph_url(graph), body=ntriples, content_type="text/turtle")
+        self.request("POST", self._graph_url(graph), body=ntriples, content_type=NTRIPLES)
 
 
 def _read(answer: Any, deadline: float, where: str, limit: float) -> bytes:
