@@ -29,6 +29,7 @@ from rdflib import BNode, Literal
 
 from ..errors import EndpointError, EndpointTimeoutError, QueryError, QueryTimeoutError
 from .base import ANY, AnyGraph, Quad, Triple
+from .oxquery import _TOKENS as _VARIABLE_TOKENS
 
 if TYPE_CHECKING:
     from rdflib.term import Node
@@ -38,18 +39,12 @@ if TYPE_CHECKING:
 
 __all__ = ["SparqlStore"]
 
-# Tokens that may contain text looking like a variable or a keyword (strings, IRIs,
-# comments), then variables, braces and the keywords that say where a variable may stand.
+# oxquery's tokens (strings, IRIs and comments to skip; variables), then braces and the
+# keywords that say where a variable may stand.
 _TOKENS = re.compile(
-    r"(?P<skip>'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|\#[^\n]*)"
-    r"|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)"
-    r"|(?P<open>\{)|(?P<close>\})|(?P<star>\*)"
-    r"|(?P<word>\b(?:CONSTRUCT|DESCRIBE|SELECT|ASK|WHERE|AS|VALUES)\b)",
+    _VARIABLE_TOKENS.pattern
+    + r"|(?P<open>\{)|(?P<close>\})|(?P<star>\*)"
+    + r"|(?P<word>\b(?:CONSTRUCT|DESCRIBE|SELECT|ASK|WHERE|AS|VALUES)\b)",
     re.IGNORECASE,
 )
 # Words only an update has; a query without them is sent as it is (the server names its syntax
