@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -9,6 +10,7 @@ ONTOLOGY_FILES = ("policygraph.ttl", "concepts.ttl")
 SHAPES_FILE = "shapes.ttl"
 
 
+@cache  # where the package lives does not change while it runs
 def _bundled_dir(name: str) -> Path:
     # In a wheel the folders sit inside the package; in a source checkout (editable install)
     # they sit at the repository root, two levels above this file.

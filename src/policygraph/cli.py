@@ -2,8 +2,8 @@
 
 Exit codes: 0 success (validate: the data conforms); 1 the check found problems (validate:
 violations; anchors: an anchor does not verify; gaps: gaps found); 2 a user's error (a bad or
-missing file, an unknown id, a bad or refused query), reported in one line without a traceback
-unless ``--debug`` is given.
+missing file, an unknown id, a bad, refused or timed-out query), reported in one line without a
+traceback unless ``--debug`` is given.
 """
 
 from __future__ import annotations

@@ -283,7 +283,7 @@ class EvidenceIndex:
                     frontier.append(name)
         self.properties = tuple(sorted(props))
         self._wanted = frozenset(_NEEDED) | frozenset(self.properties)
-        self._wanted_terms = {URIRef(p): p for p in self._wanted}
+        self._wanted_terms: dict[Node, str] = {URIRef(p): p for p in self._wanted}
         claim = URIRef(PG + "Claim")
         self._claim_classes = {claim} | {c for c, anc in closure.items() if claim in anc}
 

@@ -15,8 +15,12 @@ background.
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
+import gc
+import os
+import signal
 import threading
+import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -27,10 +31,12 @@ __all__ = ["run_in_child"]
 T = TypeVar("T")
 
 
-def _worker(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: Any) -> None:
+def _child(write_end: int, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: Any) -> None:
+    """Run in the forked child: compute, send the pickled outcome, and leave at once."""
     import faulthandler
+    import pickle
 
-    faulthandler.disable()  # a crash here is reported to the parent, not dumped on stderr
+    faulthandler.disable()  # a crash here is reported by the parent, not dumped on stderr
     try:
         outcome: tuple[str, Any] = ("ok", fn(*args, **kwargs))
     except PolicyGraphError as exc:
@@ -38,10 +44,12 @@ def _worker(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: An
     except BaseException as exc:  # anything else: reported, not raised in the child
         outcome = ("error", ("QueryError", f"query failed: {exc}"))
     try:
-        conn.send(outcome)
+        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # an answer that cannot be pickled
-        conn.send(("error", ("QueryError", f"query failed: cannot send its result ({exc})")))
-    conn.close()
+        data = pickle.dumps(("error", ("QueryError", f"query failed: {exc}")))
+    view = memoryview(data)
+    while view:
+        view = view[os.write(write_end, view) :]
 
 
 def _raise(name: str, message: str) -> None:
@@ -63,34 +71,64 @@ def run_in_child(
     limit) with QueryTimeoutError; a child that dies is a QueryError."""
     if timeout is not None and not timeout > 0:
         raise QueryError(f"the time limit must be a positive number of seconds, not {timeout!r}")
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not hasattr(os, "fork"):
         if timeout is None:
             return fn(*args, **kwargs)
         return _in_thread(fn, args, kwargs, timeout)
-    ctx = multiprocessing.get_context("fork")
-    receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_worker, args=(sender, fn, args, dict(kwargs)), daemon=True)
-    process.start()
-    sender.close()
+    import pickle
+    import select
+
+    read_end, write_end = os.pipe()
+    # Objects the child's garbage collector would walk are frozen first, so that it does not
+    # touch (and so copy) the parent's pages: the fork stays cheap for a large store.
+    gc.freeze()
     try:
-        if not receiver.poll(timeout):
-            raise QueryTimeoutError(timeout or 0.0)
+        pid = os.fork()
+    except BaseException:
+        gc.unfreeze()
+        os.close(read_end)
+        os.close(write_end)
+        raise
+    if pid == 0:  # the child
         try:
-            status, value = receiver.recv()
-        except EOFError:
-            process.join()
-            raise QueryError(
-                f"the query engine died running this query (exit code {process.exitcode})"
-            ) from None
+            os.close(read_end)
+            gc.disable()
+            _child(write_end, fn, args, dict(kwargs))
+        finally:
+            os._exit(0)
+    gc.unfreeze()
+    os.close(write_end)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    chunks: list[bytes] = []
+    try:
+        while True:
+            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+            ready, _, _ = select.select([read_end], [], [], wait)
+            if not ready:
+                raise QueryTimeoutError(timeout or 0.0)
+            chunk = os.read(read_end, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
     finally:
-        receiver.close()
-        if process.is_alive():
-            process.kill()
-        process.join()
-    if status == "error":
+        os.close(read_end)
+        if chunks == [] or deadline is not None and time.monotonic() > deadline:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    if not chunks:
+        raise QueryError(f"the query engine died running this query ({_how(status)})")
+    state, value = pickle.loads(b"".join(chunks))
+    if state == "error":
         _raise(*value)
     result: T = value
     return result
+
+
+def _how(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"signal {os.WTERMSIG(status)}"
+    return f"exit code {os.WEXITSTATUS(status)}"
 
 
 def _in_thread(

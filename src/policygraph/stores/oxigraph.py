@@ -54,8 +54,11 @@ def _converters() -> dict[type, Any]:
                     return Literal(term.value, datatype=URIRef(dt), normalize=False)
             return Literal(term.value, datatype=URIRef(dt), normalize=False)
 
-        _CONVERTERS[ox.NamedNode] = lambda t: URIRef(t.value)
-        _CONVERTERS[ox.BlankNode] = lambda t: BNode(t.value)
+        # Oxigraph has already checked these IRIs and labels: rdflib's checks are skipped by
+        # making the str subclass directly (URIRef and BNode hold nothing but the text).
+        make = str.__new__
+        _CONVERTERS[ox.NamedNode] = lambda t: make(URIRef, t.value)
+        _CONVERTERS[ox.BlankNode] = lambda t: make(BNode, t.value)
         _CONVERTERS[ox.Literal] = literal
     return _CONVERTERS
 
@@ -252,6 +255,35 @@ class OxigraphStore:
         given_s, given_p, given_o = given
         found = self.store.quads_for_pattern(pattern[0], pattern[1], pattern[2], None)
         seen: set[Any] | None = set() if self._has_named() else None
+        get = cache.get
+        x: Any
+        y: Any
+        if seen is None and given_o is None and (given_s is None) != (given_p is None):
+            # The two hot shapes, unrolled: every (s, o) of one predicate (a prefetch), and
+            # every (p, o) of one subject (a point look-up).
+            if given_p is not None:
+                fixed_p: Node = given_p
+                for q in found:
+                    x, y = q.subject, q.object
+                    s = get(x)
+                    o = get(y)
+                    yield (
+                        (s if s is not None else convert(x)),
+                        fixed_p,
+                        (o if o is not None else convert(y)),
+                    )
+            elif given_s is not None:
+                fixed_s: Node = given_s
+                for q in found:
+                    x, y = q.predicate, q.object
+                    p = get(x)
+                    o = get(y)
+                    yield (
+                        fixed_s,
+                        (p if p is not None else convert(x)),
+                        (o if o is not None else convert(y)),
+                    )
+            return
         for q in found:
             if seen is not None:
                 key = (q.subject, q.predicate, q.object)

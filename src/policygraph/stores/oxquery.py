@@ -36,12 +36,27 @@ _OPERATORS = re.compile(
     r"&&|\|\||[/|^+*.;,!-]|\b(?:UNION|OPTIONAL|MINUS|FILTER|BIND|GRAPH)\b", re.IGNORECASE
 )
 MAX_OXIGRAPH_OPERATORS = 2000
+_PREFIXES: dict[str, str] = {}  # the project's prefixes, filled on first use
 
 
 def _operator_count(sparql: str) -> int:
     """Roughly how many operators ``sparql`` has, not counting strings, IRIs and comments."""
     bare = _TOKENS.sub(lambda m: " " if m.group("skip") else m.group(0), sparql)
     return sum(1 for _ in _OPERATORS.finditer(bare))
+
+
+_OPERATOR_CHARACTERS = "/|^+*.;,!-&"
+_OPERATOR_WORDS = ("UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "GRAPH")
+
+
+def _too_many_operators(sparql: str) -> bool:
+    """True when ``sparql`` has more than MAX_OXIGRAPH_OPERATORS operators. Counting characters
+    (in C) gives an upper bound first; only a text over it is tokenised."""
+    if len(sparql) <= MAX_OXIGRAPH_OPERATORS:
+        return False
+    upper = sparql.upper()
+    rough = sum(map(sparql.count, _OPERATOR_CHARACTERS)) + sum(map(upper.count, _OPERATOR_WORDS))
+    return rough > MAX_OXIGRAPH_OPERATORS and _operator_count(sparql) > MAX_OXIGRAPH_OPERATORS
 
 
 def substitute(sparql: str, values: Mapping[str, str]) -> str:
@@ -65,7 +80,7 @@ def run_oxigraph_query(
     timeout: float | None = None,
 ) -> QueryResult:
     """Run a read-only query in the ``pyoxigraph.Store`` ``store``; see ``base.Store.query``."""
-    if timeout is not None or _operator_count(sparql) > MAX_OXIGRAPH_OPERATORS:
+    if timeout is not None or _too_many_operators(sparql):
         from .killable import run_in_child
 
         return run_in_child(_evaluate, (store, sparql, bindings), {}, timeout)
@@ -83,7 +98,7 @@ def _evaluate(store: Any, sparql: str, bindings: Mapping[str, Node] | None) -> Q
         subs = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
     except (ValueError, TypeError) as exc:
         raise QueryError(f"cannot bind a value Oxigraph cannot hold ({exc})") from exc
-    prefixes = dict(PREFIXES)
+    prefixes = _PREFIXES or _PREFIXES.update(PREFIXES) or _PREFIXES
     try:
         try:
             result = store.query(
