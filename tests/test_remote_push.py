@@ -196,3 +196,14 @@ def test_server_killed_mid_push_then_push_again(tmp_path: Path) -> None:
         assert not any(g.source == "files/first.nt" for g in report.graphs if g.status != "removed")
     finally:
         server.stop()
+
+
+def test_progress_counts_every_byte_read(oxigraph_server: Server, tmp_path: Path) -> None:
+    client = client_for(oxigraph_server)
+    big = big_file(tmp_path, 3_000)
+    totals: list[int] = []
+    read: list[int] = []
+    push(client, [big], bundled_data=False, force=True, total=totals.append, progress=read.append)
+    files = [*_resources.ontology_files(), big]
+    assert totals == [sum(p.stat().st_size for p in files)]
+    assert sum(read) == totals[0] and len(read) > 1
