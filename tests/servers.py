@@ -195,8 +195,8 @@ def start_virtuoso(folder: Path) -> Server:
 
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    # The server stops a query itself after 20 s: one a test gave up on must not run on.
-    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph-server"), "--timeout-s", "20")
+    # The server stops a query itself after 10 s: one a test gave up on must not run on.
+    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph-server"), "--timeout-s", "10")
     yield server
     server.stop()
 

@@ -150,6 +150,9 @@ def test_a_runaway_query_is_stopped_at_its_time_limit(oxigraph_server: Server) -
         g.query(SLOW_QUERY, timeout=1)
     assert time.monotonic() - started < 5
     assert caught.value.timeout == 1 and oxigraph_server.query in str(caught.value)
+    code, output = remote(oxigraph_server, "query", SLOW_QUERY, "--timeout", "1")
+    assert code == 2 and output.count("\n") == 1 and "Traceback" not in output
+    assert "1 s" in output
 
 
 def test_a_server_that_is_down_is_one_line_and_exit_2() -> None:
