@@ -363,3 +363,20 @@ def test_a_caller_store_instance_is_used_as_it_is() -> None:
     assert g.store is mine and len(mine) == len(g) > 0
     with pytest.raises(TypeError, match="not a store"):
         pg.PolicyGraph(store=object())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("store", STORES)
+@pytest.mark.parametrize(
+    "sparql",
+    [
+        "SELECT * WHERE { \\u0053ERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+        "SELECT * \\U00000046ROM <http://example.org/g> WHERE { ?s ?p ?o }",
+    ],
+    ids=["service", "from"],
+)
+def test_escaped_network_keywords_are_refused_too(store: str, sparql: str) -> None:
+    from policygraph.errors import QueryRefusedError
+
+    g = pg.load(bundled_data=False, store=store)
+    with pytest.raises(QueryRefusedError):
+        g.query(sparql)

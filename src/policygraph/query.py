@@ -208,10 +208,10 @@ _MAYBE_SERVICE = re.compile(r"\b(?:SERVICE|FROM)\b", re.IGNORECASE)
 def check_query(sparql: str, *, allow_service: bool = False) -> None:
     """Refuse, before any store runs it, a query that nests too deeply or (unless allowed)
     reaches the network through SERVICE or FROM. Cheap: the text is parsed only when it
-    mentions SERVICE or FROM."""
+    mentions SERVICE or FROM, or has escapes (``\u0053ERVICE`` is SERVICE to a parser)."""
     if _nesting(sparql) > MAX_NESTING:
         raise QueryError(f"query nests more than {MAX_NESTING} levels deep")
-    if _MAYBE_SERVICE.search(sparql):
+    if _MAYBE_SERVICE.search(sparql) or "\\u" in sparql or "\\U" in sparql:
         parse_query(sparql, allow_service=allow_service)
 
 

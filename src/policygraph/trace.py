@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 
 from .model import AnchorRef
 from .namespaces import (
@@ -248,8 +248,9 @@ class EvidenceIndex:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._by_pred: dict[str, dict[Any, list[Any]]] = {}
-        self._fetched: set[Any] = set()
+        self._by_pred: dict[str, dict[str, list[Node]]] = {}
+        self._fetched: set[str] = set()
+        self._blank: set[str] = set()
         self._complete = False
         self._nodes: dict[str, tuple[TraceNode, list[AnchorRef], list[SourceLink], bool]] = {}
         self._edges: dict[str, list[TraceEdge]] = {}
@@ -296,30 +297,39 @@ class EvidenceIndex:
         """Read every predicate a trace needs, once (for tracing everything)."""
         if self._complete:
             return
+        blank = self._blank
         for pred in sorted(self._wanted):
-            table: dict[Node, list[Node]] = {}
+            table: dict[str, list[Node]] = {}
             for s, _, o in self.store.triples(None, URIRef(pred), None):
-                objects = table.get(s)
+                key = str(s)
+                objects = table.get(key)
                 if objects is None:
-                    table[s] = [o]
+                    table[key] = [o]
+                    if type(s) is BNode:
+                        blank.add(key)
                 else:
                     objects.append(o)
             self._by_pred[pred] = table
         self._complete = True
 
-    def _fetch(self, subject: Any) -> None:
+    # The tables are keyed by the subject's text, not its rdflib term: looking a plain str up
+    # compares in C, a term would call rdflib's __eq__ on every hit.
+    def _fetch(self, subject: Node, key: str) -> None:
         wanted = self._wanted_terms
         by_pred = self._by_pred
         for _, p, o in self.store.triples(subject, None, None):
             pred = wanted.get(p)
             if pred is not None:
-                by_pred.setdefault(pred, {}).setdefault(subject, []).append(o)
-        self._fetched.add(subject)
+                by_pred.setdefault(pred, {}).setdefault(key, []).append(o)
+        if type(subject) is BNode:
+            self._blank.add(key)
+        self._fetched.add(key)
 
-    def objects(self, subject: Any, pred: str) -> list[Any]:
-        if not self._complete and subject not in self._fetched:
-            self._fetch(subject)
-        return self._by_pred.get(pred, {}).get(subject, [])
+    def objects(self, subject: Node, pred: str) -> list[Any]:
+        key = str(subject)
+        if not self._complete and key not in self._fetched:
+            self._fetch(subject, key)
+        return self._by_pred.get(pred, {}).get(key, [])
 
     def value(self, subject: Any, pred: str) -> Any:
         objects = self.objects(subject, pred)
@@ -499,8 +509,8 @@ class EvidenceIndex:
         self.prefetch()
         out = []
         subjects = {s for prop in self.properties for s in self._by_pred.get(prop, {})}
-        for s in sorted(subjects, key=str):
-            out += self.edges_from(str(s)) if isinstance(s, URIRef) else []
+        for s in sorted(subjects):
+            out += self.edges_from(s) if s not in self._blank else []
         return out
 
     @property

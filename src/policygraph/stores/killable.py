@@ -81,11 +81,15 @@ def run_in_child(
     read_end, write_end = os.pipe()
     # Objects the child's garbage collector would walk are frozen first, so that it does not
     # touch (and so copy) the parent's pages: the fork stays cheap for a large store.
-    gc.freeze()
+    # A caller that froze objects itself keeps them frozen: only our own freeze is undone.
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
     try:
         pid = os.fork()
     except BaseException:
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()
         os.close(read_end)
         os.close(write_end)
         raise
@@ -96,7 +100,8 @@ def run_in_child(
             _child(write_end, fn, args, dict(kwargs))
         finally:
             os._exit(0)
-    gc.unfreeze()
+    if freeze:
+        gc.unfreeze()
     os.close(write_end)
     deadline = None if timeout is None else time.monotonic() + timeout
     chunks: list[bytes] = []

@@ -43,10 +43,10 @@ def _converters() -> dict[type, Any]:
 
         def literal(term: Any) -> Node:
             if term.language:
-                return Literal(term.value, lang=term.language)
+                return _string_literal(Literal, term.value, term.language)
             dt = term.datatype.value
             if dt == XSD_STRING:
-                return Literal(term.value)
+                return _string_literal(Literal, term.value, None)
             if len(term.value) > 4000:  # rdflib makes an int of an integer's digits
                 from ..loading import unlimited_integers
 
@@ -61,6 +61,18 @@ def _converters() -> dict[type, Any]:
         _CONVERTERS[ox.BlankNode] = lambda t: make(BNode, t.value)
         _CONVERTERS[ox.Literal] = literal
     return _CONVERTERS
+
+
+def _string_literal(cls: Any, value: str, language: str | None) -> Node:
+    """A plain or language-tagged rdflib Literal, made the way ``Literal.__new__`` makes one
+    but without its checks (Oxigraph has checked the tag) and several times faster: such a
+    literal's value is its text, and it is never ill-typed."""
+    literal = str.__new__(cls, value)
+    literal._language = language
+    literal._datatype = None
+    literal._value = value
+    literal._ill_typed = None
+    return literal  # type: ignore[no-any-return]
 
 
 def to_rdflib(term: Any) -> Node:
@@ -110,19 +122,28 @@ def to_oxigraph(term: Node) -> Any:
 
 
 class _Terms:
-    """A conversion cache Oxigraph term -> rdflib term, emptied when it grows too big."""
+    """A conversion cache Oxigraph term -> rdflib term for the terms that recur (IRIs, blank
+    nodes, typed literals), emptied when it grows too big; texts are made afresh each time
+    (they rarely recur, and making them is cheap)."""
 
-    LIMIT = 1 << 20
+    LIMIT = 1 << 22
 
     def __init__(self) -> None:
+        import pyoxigraph as ox
+
         self.cache: dict[Any, Node] = {}
+        self._literal = ox.Literal
+        self._string = ox.NamedNode(XSD_STRING)
 
     def __call__(self, term: Any) -> Node:
         found = self.cache.get(term)
         if found is None:
+            found = to_rdflib(term)
+            if type(term) is self._literal and (term.language or term.datatype == self._string):
+                return found
             if len(self.cache) > self.LIMIT:
                 self.cache.clear()
-            found = self.cache[term] = to_rdflib(term)
+            self.cache[term] = found
         return found
 
 
