@@ -173,3 +173,19 @@ def test_an_empty_store_reads_nothing_of_the_server(sparql_server: Server) -> No
     push(client)
     assert len(SparqlStore(client, graphs=[])) == 0
     assert len(SparqlStore(client)) == len(pg.load(store="rdflib"))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("decompile", "--sources", "texts", "-o", "out"),
+        ("compile", "x.claims.yaml", "--sources", "texts"),
+        ("fingerprint", "--sources", "texts"),
+        ("anchors", "--sources", "texts", "--reanchor"),
+    ],
+    ids=lambda a: a[0],
+)
+def test_commands_on_local_files_refuse_an_endpoint(args: tuple[str, ...]) -> None:
+    code, output = run(*args, "--endpoint", "http://127.0.0.1:9/query")
+    assert code == 2 and output.count("\n") == 1
+    assert "works on local files; --endpoint is not supported here" in output

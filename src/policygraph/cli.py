@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .cli_remote import connect_endpoint, endpoint_options, remember_endpoint
+from .cli_remote import connect_endpoint, endpoint_options, refuse_endpoint, remember_endpoint
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -56,8 +56,8 @@ def common(formats: tuple[str, ...] = ("text", "json")) -> Callable[[F], F]:
         def wrapper(*args: Any, debug: bool, **kwargs: Any) -> None:
             from .errors import PolicyGraphError
 
-            remember_endpoint(kwargs)
             try:
+                remember_endpoint(kwargs)
                 code = func(*args, **kwargs)
             except BrokenPipeError:
                 import os
@@ -228,6 +228,7 @@ def anchors(
 
         if not (reanchor and sources):
             raise _Fail("-o and --map go with --sources DIR --reanchor")
+        refuse_endpoint("anchors --reanchor")
         return run_reanchor(data, no_bundled_data, fmt, sources, output, maps)
     from .anchors import SourceTexts, check_anchor
 

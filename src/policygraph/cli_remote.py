@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-__all__ = ["connect_endpoint", "endpoint_options", "remember_endpoint"]
+__all__ = ["connect_endpoint", "endpoint_options", "refuse_endpoint", "remember_endpoint"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _KEY = "policygraph.endpoint"
@@ -40,11 +40,26 @@ def endpoint_options(func: F) -> F:
     return func
 
 
+# Commands that read and write local files only: an endpoint would be ignored, so it is refused.
+LOCAL_ONLY = ("compile", "decompile", "fingerprint")
+
+
 def remember_endpoint(kwargs: dict[str, Any]) -> None:
     """Move the endpoint options out of a command's arguments into the click context, where
     ``connect_endpoint`` (and ``push``) find them."""
     values = {name: kwargs.pop(name, None) for name in _NAMES}
-    click.get_current_context().meta[_KEY] = values
+    ctx = click.get_current_context()
+    ctx.meta[_KEY] = values
+    if ctx.info_name in LOCAL_ONLY:
+        refuse_endpoint(str(ctx.info_name))
+
+
+def refuse_endpoint(what: str) -> None:
+    """A user's error when ``--endpoint`` was given to something that works on local files."""
+    if endpoint_settings().get("endpoint"):
+        from .errors import PolicyGraphError
+
+        raise PolicyGraphError(f"{what} works on local files; --endpoint is not supported here")
 
 
 def endpoint_settings() -> dict[str, str | None]:
