@@ -178,6 +178,17 @@ def test_5xx_is_retried_with_backoff(faulty: str) -> None:
     assert len(solutions(SparqlClient(faulty + "/flaky").results("ASK {}"), "")[1]) == 2
 
 
+def test_blank_nodes_are_never_posted_twice(faulty: str) -> None:
+    client = SparqlClient(faulty + "/ok", graph_store_url=faulty + "/500", backoff=0.01)
+    Faulty.hits.pop("/500", None)
+    with pytest.raises(EndpointError):
+        client.post_graph("urn:g", b"_:b <urn:p> <urn:o> .\n")
+    assert Faulty.hits["/500"] == 1  # the server may have stored them before failing
+    with pytest.raises(EndpointError):
+        client.post_graph("urn:g", b"<urn:s> <urn:p> <urn:o> .\n")
+    assert Faulty.hits["/500"] == 1 + 4  # triples without blank nodes: adding twice is harmless
+
+
 def test_a_dropped_connection_is_retried(faulty: str) -> None:
     client = SparqlClient(faulty + "/reset", backoff=0.01)
     assert len(solutions(client.results("ASK {}"), "")[1]) == 2

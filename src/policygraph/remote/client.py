@@ -132,8 +132,10 @@ class SparqlClient:
         content_type: str | None = None,
         accept: str | None = None,
         timeout: float | None = None,
+        retry: bool = True,
     ) -> Response:
-        """One HTTP request with retries; the answer's status, content type and body."""
+        """One HTTP request with retries (unless ``retry`` is False: a request that must not
+        run twice); the answer's status, content type and body."""
         headers = {"User-Agent": "policygraph"}
         if content_type:
             headers["Content-Type"] = content_type
@@ -141,7 +143,7 @@ class SparqlClient:
             headers["Accept"] = accept
         limit = self.timeout if timeout is None else timeout
         where = url.split("?", 1)[0]
-        attempt = 0
+        attempt = 0 if retry else self.retries
         while True:
             request = urllib.request.Request(url, data=body, headers=headers, method=method)
             deadline = time.monotonic() + limit
@@ -263,8 +265,15 @@ class SparqlClient:
         self.request("PUT", self._graph_url(graph), body=ntriples, content_type=NTRIPLES)
 
     def post_graph(self, graph: str, ntriples: bytes) -> None:
-        """Add the N-Triples ``ntriples`` to ``graph``."""
-        self.request("POST", self._graph_url(graph), body=ntriples, content_type=NTRIPLES)
+        """Add the N-Triples ``ntriples`` to ``graph``. Not retried when they hold blank
+        nodes: a server that stored them before failing would get them twice, as new nodes."""
+        self.request(
+            "POST",
+            self._graph_url(graph),
+            body=ntriples,
+            content_type=NTRIPLES,
+            retry=b"_:" not in ntriples,
+        )
 
 
 def _read(answer: Any, deadline: float, where: str, limit: float) -> bytes:
