@@ -4,6 +4,7 @@ loaded locally; time limits, a server that is down and misuse give one line and 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -189,3 +190,25 @@ def test_commands_on_local_files_refuse_an_endpoint(args: tuple[str, ...]) -> No
     code, output = run(*args, "--endpoint", "http://127.0.0.1:9/query")
     assert code == 2 and output.count("\n") == 1
     assert "works on local files; --endpoint is not supported here" in output
+
+
+def test_blank_nodes_can_be_read_and_looked_up(sparql_server: Server, tmp_path: Path) -> None:
+    nested = tmp_path / "nested.ttl"
+    nested.write_text(
+        '@prefix ex: <https://example.org/> .\nex:a ex:c [ ex:d "inner" ; ex:e [ ex:f 1 ] ] .\n',
+        encoding="utf-8",
+    )
+    client = SparqlClient(sparql_server.query, sparql_server.update, sparql_server.graph_store)
+    push(client, [nested], bundled_data=False)
+    store = pg.connect(
+        sparql_server.query,
+        update_endpoint=sparql_server.update,
+        graph_store=sparql_server.graph_store,
+    ).store
+    ex = "https://example.org/"
+    [(_, _, blank)] = list(store.triples(URIRef(ex + "a"), URIRef(ex + "c"), None))
+    inner = {(str(p), str(o)) for _, p, o in store.triples(blank, None, None)}
+    assert (ex + "d", "inner") in inner and len(inner) == 2
+    [(_, _, deeper)] = list(store.triples(blank, URIRef(ex + "e"), None))
+    assert [str(o) for _, _, o in store.triples(deeper, None, None)] == ["1"]
+    assert list(store.triples(None, None, blank)) == [(URIRef(ex + "a"), URIRef(ex + "c"), blank)]
