@@ -7,6 +7,8 @@ import os
 
 import pytest
 
+pytest_plugins = ["tests.servers"]
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(

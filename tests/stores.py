@@ -38,3 +38,26 @@ STORE_PARAMS: list[StoreParam] = [
     StoreParam("rdflib", lambda request: "rdflib"),
     StoreParam("oxigraph", lambda request: "oxigraph"),
 ]
+
+
+def _on_server(fixture: str) -> Callable[[pytest.FixtureRequest], Store]:
+    """An empty store on the session's server (started by its fixture, see servers.py):
+    everything an earlier test wrote there is dropped first."""
+
+    def make(request: pytest.FixtureRequest) -> Store:
+        from policygraph.remote.client import SparqlClient
+        from policygraph.remote.push import clear
+        from policygraph.stores.sparql import SparqlStore
+
+        server = request.getfixturevalue(fixture)
+        client = SparqlClient(server.query, server.update, server.graph_store)
+        clear(client)
+        return SparqlStore(client, graphs=[])
+
+    return make
+
+
+STORE_PARAMS += [
+    StoreParam("oxigraph-server", _on_server("oxigraph_server")),
+    StoreParam("virtuoso", _on_server("virtuoso_server")),
+]

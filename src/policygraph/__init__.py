@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "AnchorError",
+    "EndpointError",
     "EvidenceTrace",
     "ExportError",
     "Gap",
@@ -30,11 +31,13 @@ __all__ = [
     "ValidationReport",
     "ValidationResult",
     "__version__",
+    "connect",
     "load",
 ]
 
 _LAZY = {
     "load": "graph",
+    "connect": "remote.connect",
     "PolicyGraph": "graph",
     "Gap": "graph",
     "EvidenceTrace": "trace",
@@ -42,6 +45,7 @@ _LAZY = {
     "ValidationReport": "validation",
     "ValidationResult": "validation",
     "AnchorError": "errors",
+    "EndpointError": "errors",
     "ExportError": "errors",
     "MissingExtraError": "errors",
     "ParseError": "errors",
@@ -56,6 +60,7 @@ _LAZY = {
 if TYPE_CHECKING:
     from .errors import (
         AnchorError,
+        EndpointError,
         ExportError,
         MissingExtraError,
         ParseError,
@@ -68,6 +73,7 @@ if TYPE_CHECKING:
     )
     from .graph import Gap, PolicyGraph, load
     from .query import QueryResult
+    from .remote.connect import connect
     from .trace import EvidenceTrace
     from .validation import ValidationReport, ValidationResult
 

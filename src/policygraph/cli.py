@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 import click
 
+from .cli_remote import connect_endpoint, endpoint_options, refuse_endpoint, remember_endpoint
+
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -49,11 +51,13 @@ def common(formats: tuple[str, ...] = ("text", "json")) -> Callable[[F], F]:
             help="Output format.",
         )
         @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+        @endpoint_options
         @functools.wraps(func)
         def wrapper(*args: Any, debug: bool, **kwargs: Any) -> None:
             from .errors import PolicyGraphError
 
             try:
+                remember_endpoint(kwargs)
                 code = func(*args, **kwargs)
             except BrokenPipeError:
                 import os
@@ -79,6 +83,9 @@ def common(formats: tuple[str, ...] = ("text", "json")) -> Callable[[F], F]:
 
 
 def _load(data: tuple[str, ...], no_bundled_data: bool) -> Any:
+    remote = connect_endpoint(data)
+    if remote is not None:
+        return remote
     from .graph import load
     from .stores import default_store
 
@@ -221,6 +228,7 @@ def anchors(
 
         if not (reanchor and sources):
             raise _Fail("-o and --map go with --sources DIR --reanchor")
+        refuse_endpoint("anchors --reanchor")
         return run_reanchor(data, no_bundled_data, fmt, sources, output, maps)
     from .anchors import SourceTexts, check_anchor
 
@@ -363,6 +371,9 @@ def _register_curation() -> None:
 
 _register_curation()
 __import__("policygraph.site.cli", fromlist=["register"]).register(cli)  # policygraph site
+from .cli_push import push as _push  # noqa: E402 (it uses what this module defines)
+
+cli.add_command(_push)
 
 
 def main() -> None:

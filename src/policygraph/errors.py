@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 __all__ = [
     "AnchorError",
+    "EndpointError",
+    "EndpointTimeoutError",
     "ExportError",
     "MissingExtraError",
     "ParseError",
@@ -88,3 +90,19 @@ class AnchorError(PolicyGraphError):
 
 class MissingExtraError(PolicyGraphError, ImportError):
     """An optional dependency is not installed; the message names the extra to install."""
+
+
+class EndpointError(StoreError):
+    """A SPARQL endpoint could not be reached or answered with an error. Carries the
+    endpoint's URL and, when it answered, the HTTP status."""
+
+    def __init__(self, endpoint: str, message: str, status: int | None = None) -> None:
+        self.endpoint = endpoint
+        self.status = status
+        self.reason = message
+        where = f"{endpoint}: HTTP {status}" if status is not None else endpoint
+        super().__init__(f"{where}: {message}")
+
+
+class EndpointTimeoutError(EndpointError, TimeoutError):
+    """A SPARQL endpoint did not answer within the time limit."""

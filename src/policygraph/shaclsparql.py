@@ -73,6 +73,16 @@ _NODE_KINDS = {
 }
 
 
+def _same(term: Node) -> str:
+    """?v is ``term``. For an IRI ``=`` means the same as sameTerm (and Virtuoso 7 gets
+    ``!(sameTerm(..) || sameTerm(..))`` wrong, but not ``=``)."""
+    from rdflib import URIRef
+
+    if isinstance(term, URIRef):
+        return f"?v = {_term(term)}"
+    return f"sameTerm(?v, {_term(term)})"
+
+
 class Unsupported(Exception):
     """The shapes use something this translation cannot bound: use the reference."""
 
@@ -378,7 +388,7 @@ class _Translator:
         if local == "in":
             out = []
             for head in objects:
-                same = " || ".join(f"sameTerm(?v, {_term(i)})" for i in self._list(head))
+                same = " || ".join(_same(i) for i in self._list(head))
                 out.append(f"!({same or 'false'})")
             return out
         if local == "languageIn":
@@ -388,7 +398,7 @@ class _Translator:
                 out.append(f"!(isLiteral(?v) && LCASE(LANG(?v)) IN ({tags or '0'}))")
             return out
         if local == "hasValue":
-            return [f"!sameTerm(?v, {_term(v)})" for v in objects]
+            return [f"!({_same(v)})" for v in objects]
         if local in _COMPARISONS:
             op = _COMPARISONS[local]
             return [f"!COALESCE(?v {op} {_term(b)}, false)" for b in objects]
@@ -538,6 +548,25 @@ def _run(store: Store, query: str, bindings: dict[str, Node] | None = None) -> Q
         raise Unsupported(f"the store could not run a translated query: {exc}") from exc
 
 
+# ``path+`` on a group, a prefixed name or an IRI: the same as ``path/path*``.
+_ONE_OR_MORE = re.compile(r"(\([^()]*\)|[A-Za-z][\w.-]*:[\w-]+|<[^<>\s]*>)\+")
+
+
+def _fallback_candidates(store: Store, check: SparqlCheck) -> set[Node]:
+    """The candidates of a constraint whose query the store could not run. Virtuoso 7 fails
+    on ``$this (a|b)+ $this`` and runs ``$this (a|b)/(a|b)* $this``, which means the same;
+    failing that, every target of the shape is a candidate and pySHACL judges."""
+    query = check.whole_graph()
+    rewritten = _ONE_OR_MORE.sub(lambda m: f"{m.group(1)}/{m.group(1)}*", query)
+    if rewritten != query:
+        try:
+            return {row[0] for row in _run(store, rewritten)}
+        except Unsupported:
+            pass
+    targets = check.prologue + f"SELECT DISTINCT ?this WHERE {{ {check.targets} }}"
+    return {row[0] for row in _run(store, targets)}
+
+
 def candidate_focus_nodes(store: Store, shapes: Path | None) -> tuple[set[Node], set[Any]]:
     """Every focus node that may violate a shape, and the (focus, property shape) pairs
     whose nested shapes need a full run; raises Unsupported."""
@@ -547,9 +576,13 @@ def candidate_focus_nodes(store: Store, shapes: Path | None) -> tuple[set[Node],
         if isinstance(check, NestedCheck):
             rows = {row[0] for row in _run(store, check.query)}
             nested |= {(row, check.shape) for row in rows}
+        elif isinstance(check, SparqlCheck):
+            try:
+                rows = {row[0] for row in _run(store, check.whole_graph())}
+            except Unsupported:
+                rows = _fallback_candidates(store, check)
         else:
-            query = check.whole_graph() if isinstance(check, SparqlCheck) else check
-            rows = {row[0] for row in _run(store, query)}
+            rows = {row[0] for row in _run(store, check)}
         found |= rows
     return found, nested
 

@@ -184,6 +184,17 @@ def _store_copy(store: Store) -> Graph:
     return copy
 
 
+def _judged_data(store: Store) -> Graph:
+    """What pySHACL reads to judge candidates: a copy of the store's triples, or, for a store
+    whose triples are far away (``local = False``: a SPARQL server), a graph that fetches only
+    what pySHACL reads."""
+    if getattr(store, "local", True):
+        return _store_copy(store)
+    from .lazygraph import lazy_graph
+
+    return lazy_graph(store)
+
+
 def validate_graph(data: Graph, shapes: Graph | Path) -> ValidationReport:
     """pySHACL on all of ``data`` (not modified: pySHACL gets a copy) against ``shapes``."""
     shapes_graph = _shapes_graph(shapes) if isinstance(shapes, Path) else shapes
@@ -203,7 +214,7 @@ def validate_store(store: Store, shapes: Path | None = None) -> ValidationReport
         return ValidationReport(True, ())
     if any(not isinstance(c, URIRef) for c in candidates):  # focus_nodes takes IRIs only
         return _pyshacl(_store_copy(store), _shapes_graph(shapes))
-    return _judge(_store_copy(store), shapes, sorted(candidates), nested)
+    return _judge(_judged_data(store), shapes, sorted(candidates), nested)
 
 
 def validate_focus(
@@ -223,7 +234,7 @@ def validate_focus(
     if not candidates:
         return ValidationReport(True, ())
     focus = [URIRef(c) for c in sorted(candidates)]
-    return _judge(_store_copy(store), shapes, focus, nested)
+    return _judge(_judged_data(store), shapes, focus, nested)
 
 
 def _judge(
