@@ -86,20 +86,9 @@ class ModelView:
 
     @cached_property
     def _ancestors(self) -> dict[Node, set[Node]]:
-        parents: dict[Node, set[Node]] = {}
-        for child, parent in self.graph.subject_objects(URIRef(RDFS_SUBCLASSOF)):
-            parents.setdefault(child, set()).add(parent)
-        closure: dict[Node, set[Node]] = {}
-        for start in parents:
-            seen: set[Node] = set()
-            stack = list(parents[start])
-            while stack:
-                node = stack.pop()
-                if node not in seen:
-                    seen.add(node)
-                    stack.extend(parents.get(node, ()))
-            closure[start] = seen
-        return closure
+        from ._instances import superclass_closure
+
+        return superclass_closure(self.graph.subject_objects(URIRef(RDFS_SUBCLASSOF)))
 
     def types(self, node: Node) -> set[Node]:
         return set(self.graph.objects(node, _TYPE))

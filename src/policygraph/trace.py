@@ -296,20 +296,9 @@ class EvidenceIndex:
         self._succ: dict[str, list[str]] = {}
         self._links_graph: Any = None
 
-        parents: dict[Any, set[Any]] = {}
-        for child, parent in self._pairs(RDFS_SUBCLASSOF):
-            parents.setdefault(child, set()).add(parent)
-        closure: dict[Any, set[Any]] = {}
-        for start in parents:  # the transitive closure, iteratively
-            seen: set[Any] = set()
-            stack = list(parents[start])
-            while stack:
-                node = stack.pop()
-                if node not in seen:
-                    seen.add(node)
-                    stack.extend(parents.get(node, ()))
-            closure[start] = seen
-        self._ancestors = closure
+        from ._instances import superclass_closure
+
+        self._ancestors = superclass_closure(self._pairs(RDFS_SUBCLASSOF))
 
         props = set(EVIDENCE_PROPERTIES)
         frontier = [PG + "hasEvidence"]
@@ -325,7 +314,7 @@ class EvidenceIndex:
         self._wanted = frozenset(_NEEDED) | frozenset(self.properties)
         self._wanted_terms: dict[Node, str] = {URIRef(p): p for p in self._wanted}
         claim = URIRef(PG + "Claim")
-        self._claim_classes = {claim} | {c for c, anc in closure.items() if claim in anc}
+        self._claim_classes = {claim} | {c for c, anc in self._ancestors.items() if claim in anc}
 
     # ------------------------------------------------------------------ reading the store
     def _pairs(self, pred: str) -> Iterable[tuple[Node, Node]]:

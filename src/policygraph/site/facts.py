@@ -87,20 +87,10 @@ class Facts:
     # ------------------------------------------------------------------ reading the graph
     @cached_property
     def _parents(self) -> dict[str, set[str]]:
-        closure: dict[str, set[str]] = {}
-        direct: dict[str, set[str]] = {}
-        for child, parent in self.g.subject_objects(u(RDFS + "subClassOf")):
-            direct.setdefault(str(child), set()).add(str(parent))
-        for start in direct:
-            seen: set[str] = set()
-            stack = list(direct[start])
-            while stack:
-                cls = stack.pop()
-                if cls not in seen:
-                    seen.add(cls)
-                    stack.extend(direct.get(cls, ()))
-            closure[start] = seen
-        return closure
+        from .._instances import superclass_closure
+
+        pairs = self.g.subject_objects(u(RDFS + "subClassOf"))
+        return superclass_closure((str(child), str(parent)) for child, parent in pairs)
 
     def superclasses(self, cls: str) -> set[str]:
         return self._parents.get(cls, set())
