@@ -6,7 +6,7 @@ reads an rdflib graph, or any store through :class:`StoreGraph`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -49,7 +49,8 @@ class AnchorRef:
         return {k: v for k, v in asdict(self).items() if k not in ("anchor", "span_sha256")}
 
 
-def _int(node: Node | None) -> int | None:
+def int_of(node: Node | None) -> int | None:
+    """The integer a literal holds (anchors' offsets), None for anything else."""
     if isinstance(node, Literal):
         try:
             return int(str(node))
@@ -76,6 +77,39 @@ class StoreGraph:
 
     def value(self, subject: Node | None = None, predicate: Node | None = None) -> Node | None:
         return next(self.objects(subject, predicate), None)
+
+
+def language_texts(values: Iterable[Node]) -> dict[str, str]:
+    """Language -> text of the literals among ``values`` ("" for no tag); the first in sorted
+    order wins, so the choice does not depend on the store."""
+    out: dict[str, str] = {}
+    for value in sorted(values, key=str):
+        if isinstance(value, Literal):
+            out.setdefault(value.language or "", str(value))
+    return out
+
+
+def preferred_label(node: Node, texts: Callable[[URIRef], dict[str, str]]) -> str:
+    """rdfs:label, else skos:prefLabel, else the statement; English, then bokmål, then untagged;
+    the IRI's local name when there is none. ``texts(prop)`` reads one property's texts."""
+    for prop in (_LABEL, _PREF, _STATEMENT):
+        found = texts(prop)
+        for lang in ("en", "nb", ""):
+            if lang in found:
+                return found[lang]
+        if found:
+            return next(iter(found.values()))
+    return local_name(str(node))
+
+
+def most_specific_type(types: Iterable[Node], ancestors: Mapping[Node, set[Node]]) -> str:
+    """Local name of the deepest class among ``types``, preferring policygraph's own."""
+    named = [t for t in types if isinstance(t, URIRef)]
+    if not named:
+        return ""
+    ours = [t for t in named if str(t).startswith(PG)] or named
+    best = max(ours, key=lambda t: (len(ancestors.get(t, ())), str(t)))
+    return local_name(str(best))
 
 
 class ModelView:
@@ -105,33 +139,17 @@ class ModelView:
         return sorted(found, key=str)
 
     def most_specific_type(self, node: Node) -> str:
-        types = [t for t in self.types(node) if isinstance(t, URIRef)]
-        if not types:
-            return ""
-        ours = [t for t in types if str(t).startswith(PG)] or types
-        best = max(ours, key=lambda t: (len(self._ancestors.get(t, ())), str(t)))
-        return local_name(str(best))
+        return most_specific_type(self.types(node), self._ancestors)
 
     def texts(self, node: Node, prop: URIRef) -> dict[str, str]:
         """Language -> text for a language-tagged property ("" for no tag)."""
-        out: dict[str, str] = {}
-        for value in sorted(self.graph.objects(node, prop), key=str):
-            if isinstance(value, Literal):
-                out.setdefault(value.language or "", str(value))
-        return out
+        return language_texts(self.graph.objects(node, prop))
 
     def statement(self, node: Node) -> dict[str, str]:
         return self.texts(node, _STATEMENT)
 
     def label(self, node: Node) -> str:
-        for prop in (_LABEL, _PREF, _STATEMENT):
-            texts = self.texts(node, prop)
-            for lang in ("en", "nb", ""):
-                if lang in texts:
-                    return texts[lang]
-            if texts:
-                return next(iter(texts.values()))
-        return local_name(str(node))
+        return preferred_label(node, lambda prop: self.texts(node, prop))
 
     def iris(self, node: Node, prop: str) -> list[str]:
         return sorted(str(o) for o in self.graph.objects(node, URIRef(prop)))
@@ -146,8 +164,8 @@ class ModelView:
             resource=str(resource),
             document=str(document) if document is not None else None,
             document_sha256=str(sha) if sha is not None else None,
-            start=_int(g.value(anchor, _START)),
-            end=_int(g.value(anchor, _END)),
+            start=int_of(g.value(anchor, _START)),
+            end=int_of(g.value(anchor, _END)),
             span_sha256=str(span) if span is not None else None,
         )
 

@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, URIRef
 
-from .model import AnchorRef
+from .model import AnchorRef, int_of, language_texts, most_specific_type, preferred_label
 from .namespaces import (
     EVIDENCE_PROPERTIES,
     PG,
@@ -44,7 +44,6 @@ _BASIS = {PGC + "basis-stated": "stated", PGC + "basis-inferred": "inferred"}
 _PREF = PREFIXES["skos"] + "prefLabel"
 _START = PREFIXES["oa"] + "start"
 _END = PREFIXES["oa"] + "end"
-_LABEL_PROPS = (RDFS_LABEL, _PREF, PG + "statement")
 # Every predicate a trace, the gaps and the stats read.
 _NEEDED = (
     RDF_TYPE,
@@ -273,15 +272,6 @@ def _concept_name(concept: Node | None, prefix: str) -> str | None:
     return local_name(str(concept)).removeprefix(prefix) if concept is not None else None
 
 
-def _int(node: Node | None) -> int | None:
-    if isinstance(node, Literal):
-        try:
-            return int(str(node))
-        except ValueError:
-            return None
-    return None
-
-
 class EvidenceIndex:
     """Evidence links and the model around them, read from a store through the seam."""
 
@@ -378,29 +368,13 @@ class EvidenceIndex:
         return any(t in self._claim_classes for t in self.objects(node, RDF_TYPE))
 
     def _most_specific_type(self, node: Any) -> str:
-        types = {t for t in self.objects(node, RDF_TYPE) if isinstance(t, URIRef)}
-        if not types:
-            return ""
-        ours = [t for t in types if str(t).startswith(PG)] or list(types)
-        best = max(ours, key=lambda t: (len(self._ancestors.get(t, ())), str(t)))
-        return local_name(str(best))
+        return most_specific_type(self.objects(node, RDF_TYPE), self._ancestors)
 
     def _texts(self, node: Any, pred: str) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for value in sorted(self.objects(node, pred), key=str):
-            if isinstance(value, Literal):
-                out.setdefault(value.language or "", str(value))
-        return out
+        return language_texts(self.objects(node, pred))
 
     def _label(self, node: Any) -> str:
-        for pred in _LABEL_PROPS:
-            texts = self._texts(node, pred)
-            for lang in ("en", "nb", ""):
-                if lang in texts:
-                    return texts[lang]
-            if texts:
-                return next(iter(texts.values()))
-        return local_name(str(node))
+        return preferred_label(node, lambda prop: self._texts(node, str(prop)))
 
     def _iris(self, node: Any, pred: str) -> list[str]:
         return sorted(str(o) for o in self.objects(node, pred))
@@ -414,8 +388,8 @@ class EvidenceIndex:
             resource=resource,
             document=str(document) if document is not None else None,
             document_sha256=str(sha) if sha is not None else None,
-            start=_int(self.value(anchor, _START)),
-            end=_int(self.value(anchor, _END)),
+            start=int_of(self.value(anchor, _START)),
+            end=int_of(self.value(anchor, _END)),
             span_sha256=str(span) if span is not None else None,
         )
 

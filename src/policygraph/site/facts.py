@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from ..model import int_of
 from ..namespaces import PG, PREFIXES, local_name
 
 if TYPE_CHECKING:
@@ -182,8 +183,8 @@ class Facts:
                 Anchor(
                     anchor=str(node) if isinstance(node, URIRef) else "",
                     document=str(document) if document is not None else None,
-                    start=_int(self.g.value(node, u(PREFIXES["oa"] + "start"))),
-                    end=_int(self.g.value(node, u(PREFIXES["oa"] + "end"))),
+                    start=int_of(self.g.value(node, u(PREFIXES["oa"] + "start"))),
+                    end=int_of(self.g.value(node, u(PREFIXES["oa"] + "end"))),
                     resources=tuple(sorted(resources)),
                 )
             )
@@ -219,15 +220,6 @@ def bilingual(texts: dict[str, str]) -> dict[str, str]:
     nb = texts.get("nb") or texts.get("no") or texts.get("nn")
     en = texts.get("en")
     return {"nb": nb or en or fallback, "en": en or nb or fallback}
-
-
-def _int(node: Node | None) -> int | None:
-    if isinstance(node, Literal):
-        try:
-            return int(str(node))
-        except ValueError:
-            return None
-    return None
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
