@@ -22,6 +22,7 @@ from policygraph.stores import ANY, PerformanceWarning, Store
 from .stores import STORE_PARAMS, STORES, StoreParam
 
 EX = "https://example.org/test/"
+PG = "https://w3id.org/policygraph/ontology#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
@@ -62,6 +63,26 @@ def test_same_traces(bundled: pg.PolicyGraph, reference: pg.PolicyGraph) -> None
     for claim in reference.claims()[:20]:
         assert bundled.trace(claim) == reference.trace(claim)
         assert str(bundled.trace(claim)) == str(reference.trace(claim))
+
+
+def _n3(triples: object) -> list[tuple[str, str, str]]:
+    return sorted((s.n3(), p.n3(), o.n3()) for s, p, o in triples)  # type: ignore[attr-defined]
+
+
+def test_outgoing_is_each_subjects_triples(
+    bundled: pg.PolicyGraph, reference: pg.PolicyGraph
+) -> None:
+    subjects = sorted({s for s, _, _ in reference.store.triples()}, key=str)
+    sample = [*subjects[::9], URIRef(EX + "nothing-here")]
+    expected = _n3(t for s in sample for t in reference.store.triples(s, None, None))
+    assert len(expected) > 100
+    assert _n3(bundled.store.outgoing(sample)) == expected
+    assert _n3(bundled.store.outgoing(iter(sample))) == expected  # any iterable
+    wanted = [URIRef(PG + "statement"), URIRef(PG + "anchor"), URIRef(EX + "no-such-property")]
+    filtered = [t for t in expected if t[1] in {w.n3() for w in wanted}]
+    assert filtered and _n3(bundled.store.outgoing(sample, wanted)) == filtered
+    assert list(bundled.store.outgoing([])) == []
+    assert list(bundled.store.outgoing(sample, [])) == []
 
 
 def test_same_gaps_and_stats(bundled: pg.PolicyGraph, reference: pg.PolicyGraph) -> None:
@@ -306,6 +327,25 @@ def test_quads_patterns_and_graph_names(store: str, tmp_path: Path) -> None:
     assert list(s.triples(None, None, Literal("1", datatype=URIRef(XSD + "integer"))))
     assert len(s) == 2
     assert s.dump(g1).decode().count("\n") == 2
+    # outgoing sees the union too: a triple in three graphs comes back once
+    assert sorted(map(str, s.outgoing([a]))) == sorted(map(str, s.triples(a, None, None)))
+    assert len(list(s.outgoing([a], [p]))) == 1
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_outgoing_reads_blank_node_subjects(store: str, tmp_path: Path) -> None:
+    path = tmp_path / "blank.ttl"
+    path.write_text(
+        '@prefix ex: <https://example.org/test/> .\nex:a ex:p [ ex:q "x", "y"@nb ; ex:r 1 ] .\n',
+        encoding="utf-8",
+    )
+    g = pg.PolicyGraph(store=store)
+    g.add_file(path)
+    blank = next(g.store.triples(URIRef(EX + "a"), None, None))[2]
+    assert sorted(map(str, g.store.outgoing([blank]))) == sorted(
+        map(str, g.store.triples(blank, None, None))
+    )
+    assert {str(o) for _, _, o in g.store.outgoing([blank], [URIRef(EX + "q")])} == {"x", "y"}
 
 
 @pytest.mark.parametrize("store", STORES)

@@ -197,9 +197,12 @@ class PolicyGraph:
         return index.trace(iri)
 
     def trace_all(self) -> list[EvidenceTrace]:
+        from ._nogc import collector_paused
+
         index = self._evidence()
-        index.prefetch()
-        return [index.trace(r) for r in self.recommendations()]
+        with collector_paused():  # the traces share the tables; nothing cyclic is made
+            index.prefetch()
+            return [index.trace(r) for r in self.recommendations()]
 
     def gaps(self) -> list[Gap]:
         """Recommendations that rest on nothing, claims without a source, topic or anchor,

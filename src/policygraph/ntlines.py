@@ -125,15 +125,10 @@ def write_from_dump(store: Store, fmt: str) -> str | None:
     lines = _lines(store)
     if lines is None:
         return None
-    import gc
+    from ._nogc import collector_paused
 
-    enabled = gc.isenabled()
-    gc.disable()  # many small objects, none cyclic: collection passes only cost time
-    try:
+    with collector_paused():  # many small objects, none cyclic
         return _ntriples(lines) if fmt == "nt" else _turtle(lines)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _turtle(lines: list[str]) -> str:

@@ -17,8 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, URIRef
+from rdflib import BNode, Literal, URIRef
 
+from ._nogc import collector_paused
 from .model import AnchorRef, int_of, language_texts, most_specific_type, preferred_label
 from .namespaces import (
     EVIDENCE_PROPERTIES,
@@ -72,6 +73,30 @@ _NEEDED = (
     PG + "basisAnchor",
     PG + "rationale",
 )
+
+# What a trace reads beyond a claim's own triples: its qualified links, anchors and their
+# documents (evidence properties lead on to the next claims).
+_FOLLOW = (PG + "anchor", PG + "qualifiedEvidence", PG + "basisAnchor", PG + "sourceDocument")
+_NOTHING: dict[str, list[Any]] = {}  # the table of a subject with no triple read (never filled)
+_ANCHOR = PG + "anchor"
+_SOURCE_DOCUMENT = PG + "sourceDocument"
+_TEXT_SHA = PG + "textSha256"
+_SPAN_SHA = PG + "spanSha256"
+_QUALIFIED = PG + "qualifiedEvidence"
+_EVIDENCE_PROPERTY = PG + "evidenceProperty"
+_EVIDENCE_TARGET = PG + "evidenceTarget"
+_BASIS_PROPERTY = PG + "basis"
+_BASIS_ANCHOR = PG + "basisAnchor"
+_RATIONALE = PG + "rationale"
+_STATED_IN = PG + "statedIn"
+_RELAYED_IN = PG + "relayedIn"
+_STRENGTH = PG + "strength"
+
+
+def _first(table: dict[str, list[Any]], pred: str) -> Any:
+    """The first object of ``pred`` in a subject's table, or None."""
+    objects = table.get(pred)
+    return objects[0] if objects else None
 
 
 @dataclass(frozen=True)
@@ -267,6 +292,25 @@ def render_text(trace: EvidenceTrace) -> str:
     return "\n".join(lines)
 
 
+def _has_cycle(nodes: list[str], successors: dict[str, list[str]]) -> bool:
+    """True when the links among ``nodes`` (every successor of one is one of them) hold a
+    cycle: Kahn's algorithm peels off nodes with no incoming link until none is left."""
+    incoming = dict.fromkeys(nodes, 0)
+    for node in nodes:
+        for target in successors[node]:
+            incoming[target] += 1
+    ready = [node for node, n in incoming.items() if n == 0]
+    peeled = 0
+    while ready:
+        node = ready.pop()
+        peeled += 1
+        for target in successors[node]:
+            incoming[target] -= 1
+            if incoming[target] == 0:
+                ready.append(target)
+    return peeled < len(nodes)
+
+
 def _concept_name(concept: Node | None, prefix: str) -> str | None:
     """pgc:strength-likely -> "likely"; None stays None."""
     return local_name(str(concept)).removeprefix(prefix) if concept is not None else None
@@ -277,7 +321,9 @@ class EvidenceIndex:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._by_pred: dict[str, dict[str, list[Node]]] = {}
+        # subject text -> predicate IRI -> objects. Keyed by text, not by rdflib term: looking
+        # a plain str up compares in C, a term would call rdflib's __eq__ on every hit.
+        self._by_subject: dict[str, dict[str, list[Node]]] = {}
         self._fetched: set[str] = set()
         self._blank: set[str] = set()
         self._complete = False
@@ -302,7 +348,8 @@ class EvidenceIndex:
                     frontier.append(name)
         self.properties = tuple(sorted(props))
         self._wanted = frozenset(_NEEDED) | frozenset(self.properties)
-        self._wanted_terms: dict[Node, str] = {URIRef(p): p for p in self._wanted}
+        self._wanted_list = [URIRef(p) for p in sorted(self._wanted)]
+        self._follow = (*self.properties, *_FOLLOW)
         claim = URIRef(PG + "Claim")
         self._claim_classes = {claim} | {c for c, anc in self._ancestors.items() if claim in anc}
 
@@ -312,45 +359,96 @@ class EvidenceIndex:
             yield s, o
 
     def prefetch(self) -> None:
-        """Read every predicate a trace needs, once (for tracing everything)."""
+        """Read every predicate a trace needs, one pass per predicate (for tracing
+        everything)."""
         if self._complete:
             return
-        blank = self._blank
-        for pred in sorted(self._wanted):
-            table: dict[str, list[Node]] = {}
-            for s, _, o in self.store.triples(None, URIRef(pred), None):
-                key = str(s)
-                objects = table.get(key)
-                if objects is None:
-                    table[key] = [o]
-                    if type(s) is BNode:
-                        blank.add(key)
-                else:
-                    objects.append(o)
-            self._by_pred[pred] = table
+        with collector_paused():
+            self._read_wanted()
         self._complete = True
 
-    # The tables are keyed by the subject's text, not its rdflib term: looking a plain str up
-    # compares in C, a term would call rdflib's __eq__ on every hit.
-    def _fetch(self, subject: Node, key: str) -> None:
-        wanted = self._wanted_terms
-        by_pred = self._by_pred
-        for _, p, o in self.store.triples(subject, None, None):
-            pred = wanted.get(p)
-            if pred is not None:
-                by_pred.setdefault(pred, {}).setdefault(key, []).append(o)
-        if type(subject) is BNode:
-            self._blank.add(key)
-        self._fetched.add(key)
+    def _read_wanted(self) -> None:
+        by_subject = self._by_subject
+        blank = self._blank
+        for pred_term in self._wanted_list:
+            pred = str(pred_term)
+            for s, _, o in self.store.triples(None, pred_term, None):
+                key = str(s)
+                table = by_subject.get(key)
+                if table is None:
+                    by_subject[key] = {pred: [o]}
+                    if type(s) is BNode:
+                        blank.add(key)
+                    continue
+                objects = table.get(pred)
+                if objects is None:
+                    table[pred] = [o]
+                else:
+                    objects.append(o)
+
+    def _fetch_many(self, subjects: list[Node]) -> None:
+        by_subject = self._by_subject
+        last: Node | None = None
+        table: dict[str, list[Node]] = {}
+        for s, p, o in self.store.outgoing(subjects, self._wanted_list):
+            if s is not last:
+                last = s
+                table = by_subject.setdefault(str(s), {})
+            pred = str(p)
+            objects = table.get(pred)
+            if objects is None:
+                table[pred] = [o]
+            else:
+                objects.append(o)
+        for subject in subjects:
+            key = str(subject)
+            self._fetched.add(key)
+            if type(subject) is BNode:
+                self._blank.add(key)
+
+    def walk(self, starts: Iterable[Node]) -> None:
+        """Read everything traces from ``starts`` read, one call of ``Store.outgoing`` per
+        level of the walk (a handful of calls, not one per claim, link and anchor)."""
+        if self._complete:
+            return
+        by_subject = self._by_subject
+        fetched = self._fetched
+        visited: set[str] = set()
+        level = {str(start): start for start in starts}
+        while level:
+            missing = [node for key, node in level.items() if key not in fetched]
+            if missing:
+                self._fetch_many(missing)
+            visited.update(level)
+            following: dict[str, Node] = {}
+            for key in level:
+                table = by_subject.get(key)
+                if not table:
+                    continue
+                for pred in self._follow:
+                    for o in table.get(pred, ()):
+                        if type(o) is not Literal:
+                            text = str(o)
+                            if text not in visited:
+                                following[text] = o
+            level = following
+
+    def _props(self, subject: Node) -> dict[str, list[Node]]:
+        """Predicate IRI -> objects of ``subject``, for the predicates the index reads."""
+        key = str(subject)
+        table = self._by_subject.get(key)
+        if table is None:
+            if self._complete or key in self._fetched:
+                return _NOTHING
+            self._fetch_many([subject])
+            table = self._by_subject.get(key, _NOTHING)
+        return table
 
     def objects(self, subject: Node, pred: str) -> list[Any]:
-        key = str(subject)
-        if not self._complete and key not in self._fetched:
-            self._fetch(subject, key)
-        return self._by_pred.get(pred, {}).get(key, [])
+        return self._props(subject).get(pred, [])
 
     def value(self, subject: Any, pred: str) -> Any:
-        objects = self.objects(subject, pred)
+        objects = self._props(subject).get(pred)
         return objects[0] if objects else None
 
     # ------------------------------------------------------------------ the model (as ModelView)
@@ -374,44 +472,47 @@ class EvidenceIndex:
         return language_texts(self.objects(node, pred))
 
     def _label(self, node: Any) -> str:
-        return preferred_label(node, lambda prop: self._texts(node, str(prop)))
+        table = self._props(node)
+        return preferred_label(node, lambda prop: language_texts(table.get(str(prop), ())))
 
     def _iris(self, node: Any, pred: str) -> list[str]:
         return sorted(str(o) for o in self.objects(node, pred))
 
     def _anchor(self, anchor: Any, resource: str) -> AnchorRef:
-        document = self.value(anchor, PG + "sourceDocument")
-        sha = self.value(document, PG + "textSha256") if document is not None else None
-        span = self.value(anchor, PG + "spanSha256")
+        table = self._props(anchor)
+        document = _first(table, _SOURCE_DOCUMENT)
+        sha = self.value(document, _TEXT_SHA) if document is not None else None
+        span = _first(table, _SPAN_SHA)
         return AnchorRef(
             anchor=str(anchor),
             resource=resource,
             document=str(document) if document is not None else None,
             document_sha256=str(sha) if sha is not None else None,
-            start=int_of(self.value(anchor, _START)),
-            end=int_of(self.value(anchor, _END)),
+            start=int_of(_first(table, _START)),
+            end=int_of(_first(table, _END)),
             span_sha256=str(span) if span is not None else None,
         )
 
-    def _anchors_of(self, node: Any, resource: str) -> list[AnchorRef]:
-        refs = [self._anchor(a, resource) for a in self.objects(node, PG + "anchor")]
+    def _anchors_of(self, table: dict[str, list[Node]], resource: str) -> list[AnchorRef]:
+        refs = [self._anchor(a, resource) for a in table.get(_ANCHOR, ())]
         return sorted(refs, key=lambda a: (a.document or "", a.start or 0, a.end or 0, a.anchor))
 
     # ------------------------------------------------------------------ links
     def _qualifications(
-        self, claim: Any
+        self, table: dict[str, list[Node]]
     ) -> dict[tuple[str, str], tuple[str | None, str | None, AnchorRef | None]]:
         out: dict[tuple[str, str], tuple[str | None, str | None, AnchorRef | None]] = {}
-        for link in self.objects(claim, PG + "qualifiedEvidence"):
-            prop = self.value(link, PG + "evidenceProperty")
-            target = self.value(link, PG + "evidenceTarget")
+        for link in table.get(_QUALIFIED, ()):
+            qualified = self._props(link)
+            prop = _first(qualified, _EVIDENCE_PROPERTY)
+            target = _first(qualified, _EVIDENCE_TARGET)
             if prop is None or target is None:
                 continue
-            basis_node = self.value(link, PG + "basis")
+            basis_node = _first(qualified, _BASIS_PROPERTY)
             basis = _BASIS.get(str(basis_node)) if basis_node is not None else None
-            texts = self._texts(link, PG + "rationale")
+            texts = language_texts(qualified.get(_RATIONALE, ()))
             rationale = texts.get("en") or texts.get("") or next(iter(texts.values()), None)
-            anchor_node = self.value(link, PG + "basisAnchor")
+            anchor_node = _first(qualified, _BASIS_ANCHOR)
             anchor = self._anchor(anchor_node, str(link)) if anchor_node is not None else None
             out[(str(prop), str(target))] = (basis, rationale, anchor)
         return out
@@ -419,13 +520,13 @@ class EvidenceIndex:
     def edges_from(self, claim: str) -> list[TraceEdge]:
         edges = self._edges.get(claim)
         if edges is None:
-            node = URIRef(claim)
+            table = self._props(URIRef(claim))
             edges = []
             qualified: dict[tuple[str, str], Any] | None = None
             for prop in self.properties:
-                for o in self.objects(node, prop):
+                for o in table.get(prop, ()):
                     if qualified is None:
-                        qualified = self._qualifications(node)
+                        qualified = self._qualifications(table)
                     basis, rationale, anchor = qualified.get((prop, str(o)), (None, None, None))
                     edges.append(TraceEdge(claim, str(o), prop, basis, rationale, anchor))
             self._edges[claim] = edges
@@ -442,18 +543,19 @@ class EvidenceIndex:
         found = self._nodes.get(claim)
         if found is None:
             node = URIRef(claim)
-            stated = self._iris(node, PG + "statedIn")
-            relayed = self._iris(node, PG + "relayedIn")
+            table = self._props(node)
+            stated = sorted(str(o) for o in table.get(_STATED_IN, ()))
+            relayed = sorted(str(o) for o in table.get(_RELAYED_IN, ()))
             sources = [SourceLink(claim, d, "statedIn") for d in stated]
             sources += [SourceLink(claim, d, "relayedIn") for d in relayed]
             found = (
                 TraceNode(
                     claim,
-                    self._most_specific_type(node),
+                    most_specific_type(table.get(RDF_TYPE, ()), self._ancestors),
                     self._label(node),
-                    _concept_name(self.value(node, PG + "strength"), "strength-"),
+                    _concept_name(_first(table, _STRENGTH), "strength-"),
                 ),
-                self._anchors_of(node, claim),
+                self._anchors_of(table, claim),
                 sources,
                 not stated and not relayed,
             )
@@ -461,8 +563,11 @@ class EvidenceIndex:
         return found
 
     def trace(self, start: str) -> EvidenceTrace:
-        import networkx as nx
+        with collector_paused():
+            return self._trace(start)
 
+    def _trace(self, start: str) -> EvidenceTrace:
+        self.walk([URIRef(start)])
         reached = [start]
         seen = {start}
         queue = deque([start])
@@ -476,7 +581,9 @@ class EvidenceIndex:
         edges = [e for claim in reached for e in self.edges_from(claim)]
         edges.sort(key=lambda e: (order[e.source], e.predicate, e.target))
         cycles: list[tuple[str, ...]] = []
-        if len(edges) >= len(reached):  # a DAG on n nodes reached from one has < n edges
+        if len(edges) >= len(reached) and _has_cycle(reached, self._succ):
+            import networkx as nx
+
             sub = nx.DiGraph()
             sub.add_edges_from((e.source, e.target) for e in edges)
             for component in nx.strongly_connected_components(sub):
@@ -519,7 +626,10 @@ class EvidenceIndex:
         """Every evidence link with its qualification (for gaps and stats)."""
         self.prefetch()
         out = []
-        subjects = {s for prop in self.properties for s in self._by_pred.get(prop, {})}
+        properties = self.properties
+        subjects = [
+            s for s, table in self._by_subject.items() if any(p in table for p in properties)
+        ]
         for s in sorted(subjects):
             out += self.edges_from(s) if s not in self._blank else []
         return out

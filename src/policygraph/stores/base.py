@@ -17,7 +17,7 @@ Store GET with ``Accept: application/n-triples``. Failures to reach or understan
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -96,6 +96,15 @@ class Store(Protocol):
     ) -> Iterator[Triple]:
         """Triples of the union of all graphs matching the pattern, each triple once however
         many graphs hold it (the view every operation of the library reads)."""
+        ...
+
+    def outgoing(
+        self, subjects: Iterable[Node], predicates: Collection[Node] | None = None
+    ) -> Iterator[Triple]:
+        """The triples (as :meth:`triples` sees them) whose subject is one of ``subjects``
+        and, if ``predicates`` is given, whose predicate is one of those: the point look-ups
+        of a walk through the graph, batched. Traces read a level of the walk with one call.
+        Remote: one SELECT with ``VALUES ?s`` (and ``VALUES ?p``) per batch of subjects."""
         ...
 
     def graph_names(self) -> list[Node]:

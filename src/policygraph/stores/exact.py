@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -298,6 +298,11 @@ class ExactStore:
         object: Node | None = None,
     ) -> Iterator[Triple]:
         return self.active.triples(subject, predicate, object)
+
+    def outgoing(
+        self, subjects: Iterable[Node], predicates: Collection[Node] | None = None
+    ) -> Iterator[Triple]:
+        return self.active.outgoing(subjects, predicates)
 
     def graph_names(self) -> list[Node]:
         return self.active.graph_names()

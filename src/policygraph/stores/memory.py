@@ -6,7 +6,7 @@ are tested against this one's. It keeps every literal exactly as read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,6 +79,16 @@ class MemoryStore:
         object: Node | None = None,
     ) -> Iterator[Triple]:
         return self.dataset.triples((subject, predicate, object))  # type: ignore[return-value]
+
+    def outgoing(
+        self, subjects: Iterable[Node], predicates: Collection[Node] | None = None
+    ) -> Iterator[Triple]:
+        triples = self.dataset.triples
+        wanted = None if predicates is None else set(predicates)
+        for subject in subjects:
+            for triple in triples((subject, None, None)):
+                if wanted is None or triple[1] in wanted:
+                    yield triple  # type: ignore[misc]
 
     def graph_names(self) -> list[Node]:
         names = {_name(g) for g in self.dataset.graphs() if len(g)}

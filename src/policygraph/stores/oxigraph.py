@@ -10,8 +10,9 @@ class does not hide that. ``exact.ExactStore`` wraps it and is what ``store="oxi
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -162,6 +163,7 @@ class OxigraphStore:
         self.store = ox.Store()
         self._term = _Terms()
         self._named: bool | None = False  # any named graph? None: not known
+        self._predicates: tuple[tuple[str, ...], dict[Any, Node]] | None = None
 
     # ------------------------------------------------------------------ writing
     def _format(self, format: str) -> Any:
@@ -333,6 +335,53 @@ class OxigraphStore:
             else:
                 o = given_o
             yield s, p, o
+
+    def outgoing(
+        self, subjects: Iterable[Node], predicates: Collection[Node] | None = None
+    ) -> Iterator[Triple]:
+        # A walk's look-ups in one loop. With ``predicates``, one dict look-up on the Oxigraph
+        # term both filters and converts the predicate, so what is not wanted is never
+        # converted; subjects come back as given.
+        wanted = None if predicates is None else self._predicate_map(predicates)
+        get = self._term.cache.get
+        convert = self._term
+        look_up = self.store.quads_for_pattern
+        named = self._has_named()
+        for subject in subjects:
+            try:
+                term = to_oxigraph(subject)
+            except (ValueError, TypeError):
+                continue  # a term Oxigraph cannot hold is the subject of nothing here
+            seen: set[tuple[Any, Any]] = set()
+            for q in look_up(term, None, None, None):
+                x = q.predicate
+                if wanted is None:
+                    p = get(x)
+                    if p is None:
+                        p = convert(x)
+                else:
+                    p = wanted.get(x)
+                    if p is None:
+                        continue
+                y = q.object
+                if named:
+                    if (x, y) in seen:
+                        continue
+                    seen.add((x, y))
+                o = get(y)
+                yield (subject, p, o if o is not None else convert(y))
+
+    def _predicate_map(self, predicates: Collection[Node]) -> dict[Any, Node]:
+        """Oxigraph term -> rdflib term of ``predicates`` (a walk asks for the same set at
+        every level, so the last one is kept)."""
+        key = tuple(map(str, predicates))  # compared in C, not by rdflib's __eq__
+        if self._predicates is None or self._predicates[0] != key:
+            found = {}
+            for predicate in predicates:
+                with contextlib.suppress(ValueError, TypeError):  # then no triple has it
+                    found[to_oxigraph(predicate)] = predicate
+            self._predicates = (key, found)
+        return self._predicates[1]
 
     def graph_names(self) -> list[Node]:
         names = [to_rdflib(g) for g in self.store.named_graphs()]

@@ -21,7 +21,7 @@ client lets go of the connection, but whether the server stops its work is up to
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -230,6 +230,37 @@ class SparqlStore:
                 predicate if predicate is not None else found["p"],
                 object if object is not None else found["o"],
             )  # type: ignore[misc]
+
+    #: Subjects per request of :meth:`outgoing` (a query of a few tens of kilobytes).
+    OUTGOING_BATCH = 200
+
+    def outgoing(
+        self, subjects: Iterable[Node], predicates: Collection[Node] | None = None
+    ) -> Iterator[Triple]:
+        named: dict[str, Node] = {}
+        blank: list[Node] = []
+        for subject in subjects:
+            try:
+                named.setdefault(term_text(subject), subject)
+            except ValueError:  # a blank node the server cannot name
+                blank.append(subject)
+        wanted = None if predicates is None else set(predicates)
+        restrict = ""
+        if wanted is not None:
+            restrict = "VALUES ?p { " + " ".join(sorted(term_text(p) for p in wanted)) + " } "
+        texts = list(named)
+        for start in range(0, len(texts), self.OUTGOING_BATCH):
+            batch = " ".join(texts[start : start + self.OUTGOING_BATCH])
+            columns, rows = self._select(
+                f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {batch} }} {restrict}?s ?p ?o }}"
+            )
+            at = [columns.index(name) for name in ("s", "p", "o")]
+            for row in rows:
+                yield (row[at[0]], row[at[1]], row[at[2]])  # type: ignore[misc]
+        for subject in blank:
+            for triple in self.triples(subject):
+                if wanted is None or triple[1] in wanted:
+                    yield triple
 
     def quads(
         self,
