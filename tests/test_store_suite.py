@@ -23,6 +23,7 @@ from .stores import STORE_PARAMS, STORES, StoreParam
 
 EX = "https://example.org/test/"
 PG = "https://w3id.org/policygraph/ontology#"
+RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
@@ -63,6 +64,25 @@ def test_same_traces(bundled: pg.PolicyGraph, reference: pg.PolicyGraph) -> None
     for claim in reference.claims()[:20]:
         assert bundled.trace(claim) == reference.trace(claim)
         assert str(bundled.trace(claim)) == str(reference.trace(claim))
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_what_was_read_before_does_not_change_answers(
+    store: str, reference: pg.PolicyGraph
+) -> None:
+    """Traces read only part of each node they reach; later traces, gaps, stats and reads of
+    other properties of the same nodes see everything, and nothing twice."""
+    g = pg.load(store=store)
+    claims = reference.claims()
+    for claim in claims[::5]:
+        assert g.trace(claim) == reference.trace(claim)
+    index = g._evidence()
+    anchor = URIRef(reference.trace(claims[0]).anchors[0].anchor)
+    assert index.objects(anchor, str(RDF_TYPE)) == [URIRef(PG + "TextAnchor")]
+    assert g.gaps() == reference.gaps()
+    assert g.stats() == reference.stats()
+    assert g.trace_all() == reference.trace_all()
+    assert [g.trace(c) for c in claims] == [reference.trace(c) for c in claims]
 
 
 def _n3(triples: object) -> list[tuple[str, str, str]]:

@@ -74,9 +74,6 @@ _NEEDED = (
     PG + "rationale",
 )
 
-# What a trace reads beyond a claim's own triples: its qualified links, anchors and their
-# documents (evidence properties lead on to the next claims).
-_FOLLOW = (PG + "anchor", PG + "qualifiedEvidence", PG + "basisAnchor", PG + "sourceDocument")
 _NOTHING: dict[str, list[Any]] = {}  # the table of a subject with no triple read (never filled)
 _ANCHOR = PG + "anchor"
 _SOURCE_DOCUMENT = PG + "sourceDocument"
@@ -91,6 +88,14 @@ _RATIONALE = PG + "rationale"
 _STATED_IN = PG + "statedIn"
 _RELAYED_IN = PG + "relayedIn"
 _STRENGTH = PG + "strength"
+# What a trace reads of each kind of node it reaches (the recommendation itself: everything).
+_CLAIM_READS = (RDF_TYPE, RDFS_LABEL, _PREF, PG + "statement", _STRENGTH, _STATED_IN)
+_CLAIM_READS_TOO = (_RELAYED_IN, _ANCHOR, _QUALIFIED)
+_ANCHOR_READS = frozenset((_SOURCE_DOCUMENT, _START, _END, _SPAN_SHA))
+_LINK_READS = frozenset(
+    (_EVIDENCE_PROPERTY, _EVIDENCE_TARGET, _BASIS_PROPERTY, _RATIONALE, _BASIS_ANCHOR)
+)
+_DOCUMENT_READS = frozenset((_TEXT_SHA,))
 
 
 def _first(table: dict[str, list[Any]], pred: str) -> Any:
@@ -324,7 +329,8 @@ class EvidenceIndex:
         # subject text -> predicate IRI -> objects. Keyed by text, not by rdflib term: looking
         # a plain str up compares in C, a term would call rdflib's __eq__ on every hit.
         self._by_subject: dict[str, dict[str, list[Node]]] = {}
-        self._fetched: set[str] = set()
+        # subject text -> the predicates read for it so far
+        self._fetched: dict[str, frozenset[str]] = {}
         self._blank: set[str] = set()
         self._complete = False
         self._nodes: dict[str, tuple[TraceNode, list[AnchorRef], list[SourceLink], bool]] = {}
@@ -349,7 +355,25 @@ class EvidenceIndex:
         self.properties = tuple(sorted(props))
         self._wanted = frozenset(_NEEDED) | frozenset(self.properties)
         self._wanted_list = [URIRef(p) for p in sorted(self._wanted)]
-        self._follow = (*self.properties, *_FOLLOW)
+        # What a trace reads of each kind of node, and which links lead to which kind.
+        self._claim_role = frozenset((*_CLAIM_READS, *_CLAIM_READS_TOO, *self.properties))
+        self._follow_roles = (
+            *((prop, self._claim_role) for prop in self.properties),
+            (_ANCHOR, _ANCHOR_READS),
+            (_BASIS_ANCHOR, _ANCHOR_READS),
+            (_QUALIFIED, _LINK_READS),
+            (_SOURCE_DOCUMENT, _DOCUMENT_READS),
+        )
+        self._terms_of = {
+            role: [URIRef(p) for p in sorted(role)]
+            for role in (
+                self._wanted,
+                self._claim_role,
+                _ANCHOR_READS,
+                _LINK_READS,
+                _DOCUMENT_READS,
+            )
+        }
         claim = URIRef(PG + "Claim")
         self._claim_classes = {claim} | {c for c, anc in self._ancestors.items() if claim in anc}
 
@@ -364,11 +388,11 @@ class EvidenceIndex:
         if self._complete:
             return
         with collector_paused():
-            self._read_wanted()
+            self._by_subject = self._read_wanted()
         self._complete = True
 
-    def _read_wanted(self) -> None:
-        by_subject = self._by_subject
+    def _read_wanted(self) -> dict[str, dict[str, list[Node]]]:
+        by_subject: dict[str, dict[str, list[Node]]] = {}
         blank = self._blank
         for pred_term in self._wanted_list:
             pred = str(pred_term)
@@ -385,64 +409,77 @@ class EvidenceIndex:
                     table[pred] = [o]
                 else:
                     objects.append(o)
+        return by_subject
 
-    def _fetch_many(self, subjects: list[Node]) -> None:
-        by_subject = self._by_subject
-        last: Node | None = None
-        table: dict[str, list[Node]] = {}
-        for s, p, o in self.store.outgoing(subjects, self._wanted_list):
-            if s is not last:
-                last = s
-                table = by_subject.setdefault(str(s), {})
-            pred = str(p)
-            objects = table.get(pred)
-            if objects is None:
-                table[pred] = [o]
-            else:
-                objects.append(o)
+    def _fetch_many(self, subjects: list[Node], role: frozenset[str]) -> None:
+        """Read the predicates of ``role`` that have not been read yet for ``subjects``."""
+        fetched = self._fetched
+        missing: dict[frozenset[str], list[Node]] = {}
         for subject in subjects:
             key = str(subject)
-            self._fetched.add(key)
-            if type(subject) is BNode:
-                self._blank.add(key)
+            done = fetched.get(key)
+            todo = role if done is None else role - done
+            if todo:
+                missing.setdefault(todo, []).append(subject)
+                fetched[key] = role if done is None else done | role
+                if type(subject) is BNode:
+                    self._blank.add(key)
+        by_subject = self._by_subject
+        for todo, batch in missing.items():
+            last: Node | None = None
+            table: dict[str, list[Node]] = {}
+            wanted = self._terms_of.get(todo) or [URIRef(p) for p in sorted(todo)]
+            for s, p, o in self.store.outgoing(batch, wanted):
+                if s is not last:
+                    last = s
+                    table = by_subject.setdefault(str(s), {})
+                pred = str(p)
+                objects = table.get(pred)
+                if objects is None:
+                    table[pred] = [o]
+                else:
+                    objects.append(o)
 
     def walk(self, starts: Iterable[Node]) -> None:
-        """Read everything traces from ``starts`` read, one call of ``Store.outgoing`` per
-        level of the walk (a handful of calls, not one per claim, link and anchor)."""
+        """Read what traces from ``starts`` read, one call of ``Store.outgoing`` per level of
+        the walk and kind of node (claims, qualified links, anchors, documents), each with
+        only the predicates read of that kind: a handful of calls, not one per node."""
         if self._complete:
             return
         by_subject = self._by_subject
-        fetched = self._fetched
         visited: set[str] = set()
-        level = {str(start): start for start in starts}
+        level = {str(start): (start, self._claim_role) for start in starts}
+        follow = self._follow_roles
         while level:
-            missing = [node for key, node in level.items() if key not in fetched]
-            if missing:
-                self._fetch_many(missing)
+            by_role: dict[frozenset[str], list[Node]] = {}
+            for node, role in level.values():
+                by_role.setdefault(role, []).append(node)
+            for role, nodes in by_role.items():
+                self._fetch_many(nodes, role)
             visited.update(level)
-            following: dict[str, Node] = {}
+            following: dict[str, tuple[Node, frozenset[str]]] = {}
             for key in level:
                 table = by_subject.get(key)
                 if not table:
                     continue
-                for pred in self._follow:
+                for pred, role in follow:
                     for o in table.get(pred, ()):
                         if type(o) is not Literal:
                             text = str(o)
                             if text not in visited:
-                                following[text] = o
+                                following[text] = (o, role)
             level = following
 
-    def _props(self, subject: Node) -> dict[str, list[Node]]:
-        """Predicate IRI -> objects of ``subject``, for the predicates the index reads."""
+    def _props(self, subject: Node, role: frozenset[str] | None = None) -> dict[str, list[Node]]:
+        """Predicate IRI -> objects of ``subject``: those of ``role`` (default: every
+        predicate the index reads) are sure to have been read."""
         key = str(subject)
-        table = self._by_subject.get(key)
-        if table is None:
-            if self._complete or key in self._fetched:
-                return _NOTHING
-            self._fetch_many([subject])
-            table = self._by_subject.get(key, _NOTHING)
-        return table
+        if not self._complete:
+            done = self._fetched.get(key)
+            needed = self._wanted if role is None else role
+            if done is None or not needed <= done:
+                self._fetch_many([subject], needed)
+        return self._by_subject.get(key, _NOTHING)
 
     def objects(self, subject: Node, pred: str) -> list[Any]:
         return self._props(subject).get(pred, [])
@@ -472,16 +509,16 @@ class EvidenceIndex:
         return language_texts(self.objects(node, pred))
 
     def _label(self, node: Any) -> str:
-        table = self._props(node)
+        table = self._props(node, self._claim_role)
         return preferred_label(node, lambda prop: language_texts(table.get(str(prop), ())))
 
     def _iris(self, node: Any, pred: str) -> list[str]:
         return sorted(str(o) for o in self.objects(node, pred))
 
     def _anchor(self, anchor: Any, resource: str) -> AnchorRef:
-        table = self._props(anchor)
+        table = self._props(anchor, _ANCHOR_READS)
         document = _first(table, _SOURCE_DOCUMENT)
-        sha = self.value(document, _TEXT_SHA) if document is not None else None
+        sha = _first(self._props(document, _DOCUMENT_READS), _TEXT_SHA) if document else None
         span = _first(table, _SPAN_SHA)
         return AnchorRef(
             anchor=str(anchor),
@@ -503,7 +540,7 @@ class EvidenceIndex:
     ) -> dict[tuple[str, str], tuple[str | None, str | None, AnchorRef | None]]:
         out: dict[tuple[str, str], tuple[str | None, str | None, AnchorRef | None]] = {}
         for link in table.get(_QUALIFIED, ()):
-            qualified = self._props(link)
+            qualified = self._props(link, _LINK_READS)
             prop = _first(qualified, _EVIDENCE_PROPERTY)
             target = _first(qualified, _EVIDENCE_TARGET)
             if prop is None or target is None:
@@ -520,7 +557,7 @@ class EvidenceIndex:
     def edges_from(self, claim: str) -> list[TraceEdge]:
         edges = self._edges.get(claim)
         if edges is None:
-            table = self._props(URIRef(claim))
+            table = self._props(URIRef(claim), self._claim_role)
             edges = []
             qualified: dict[tuple[str, str], Any] | None = None
             for prop in self.properties:
@@ -543,7 +580,7 @@ class EvidenceIndex:
         found = self._nodes.get(claim)
         if found is None:
             node = URIRef(claim)
-            table = self._props(node)
+            table = self._props(node, self._claim_role)
             stated = sorted(str(o) for o in table.get(_STATED_IN, ()))
             relayed = sorted(str(o) for o in table.get(_RELAYED_IN, ()))
             sources = [SourceLink(claim, d, "statedIn") for d in stated]

@@ -163,7 +163,7 @@ class OxigraphStore:
         self.store = ox.Store()
         self._term = _Terms()
         self._named: bool | None = False  # any named graph? None: not known
-        self._predicates: tuple[tuple[str, ...], dict[Any, Node]] | None = None
+        self._predicates: dict[tuple[str, ...], dict[Any, Node]] = {}
 
     # ------------------------------------------------------------------ writing
     def _format(self, format: str) -> Any:
@@ -372,16 +372,19 @@ class OxigraphStore:
                 yield (subject, p, o if o is not None else convert(y))
 
     def _predicate_map(self, predicates: Collection[Node]) -> dict[Any, Node]:
-        """Oxigraph term -> rdflib term of ``predicates`` (a walk asks for the same set at
-        every level, so the last one is kept)."""
+        """Oxigraph term -> rdflib term of ``predicates`` (a walk asks for the same few sets
+        again and again, so the last few are kept)."""
         key = tuple(map(str, predicates))  # compared in C, not by rdflib's __eq__
-        if self._predicates is None or self._predicates[0] != key:
+        found = self._predicates.get(key)
+        if found is None:
             found = {}
             for predicate in predicates:
                 with contextlib.suppress(ValueError, TypeError):  # then no triple has it
                     found[to_oxigraph(predicate)] = predicate
-            self._predicates = (key, found)
-        return self._predicates[1]
+            if len(self._predicates) >= 32:
+                self._predicates.clear()
+            self._predicates[key] = found
+        return found
 
     def graph_names(self) -> list[Node]:
         names = [to_rdflib(g) for g in self.store.named_graphs()]
