@@ -255,7 +255,7 @@ def bench_size(bench: Bench, corpus_path: Path, size: int, info: Any) -> None:
     bench.rows[-1]["median_query_ratio"] = median_ratio
     print(f"{'  median query ratio':<44} {size:>8} {median_ratio:>33.1f}x", flush=True)
 
-    # -- the cost of a time limit: the query runs in a forked worker (stores/killable.py)
+    # -- the cost of a time limit: the query runs in a standing child (stores/killable.py)
     sparql = QUERIES["claims per actor"]
     t_plain, plain_rows = timed(lambda: rows_of(graph.query(sparql)), max(repeat, 5))
     t_limit, limit_rows = timed(lambda: rows_of(graph.query(sparql, timeout=600)), max(repeat, 5))
@@ -267,7 +267,7 @@ def bench_size(bench: Bench, corpus_path: Path, size: int, info: Any) -> None:
         t_plain,
         "<= 20 ms extra",
         t_limit - t_plain <= 0.020,
-        note="forked worker killed at the limit",
+        note="a standing child process, killed at the limit",
     )
 
     # -- trace one

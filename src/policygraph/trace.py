@@ -448,7 +448,7 @@ class EvidenceIndex:
             return
         by_subject = self._by_subject
         visited: set[str] = set()
-        level = {str(start): (start, self._claim_role) for start in starts}
+        level = {str(start): (start, self._wanted) for start in starts}  # all of a start
         follow = self._follow_roles
         while level:
             by_role: dict[frozenset[str], list[Node]] = {}

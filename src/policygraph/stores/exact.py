@@ -232,6 +232,7 @@ class ExactStore:
             reference = MemoryStore()
             reference.add_quads(self.engine.quads())
             self.reference = reference
+            self.engine.close()  # its standing child, if any
             self.engine = OxigraphStore()  # let the engine's copy go
             warnings.warn(
                 f"the graph runs on the rdflib reference store: {why}",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import weakref
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from rdflib.term import Node
 
     from ..query import QueryResult
+    from .killable import StandingWorker
 
 __all__ = ["OXIGRAPH_FORMATS", "OxigraphStore", "to_oxigraph", "to_rdflib"]
 
@@ -92,6 +94,13 @@ def _ox() -> Any:
     return pyoxigraph
 
 
+@cache
+def _rdflib_terms() -> tuple[Any, ...]:
+    from rdflib import URIRef
+
+    return (URIRef,)
+
+
 _BNODE_OK = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
@@ -107,6 +116,8 @@ def _bnode_id(label: str) -> str:
 def to_oxigraph(term: Node) -> Any:
     """An rdflib term as an Oxigraph term; ValueError for one Oxigraph cannot hold."""
     ox = _ox()
+    if type(term) is _rdflib_terms()[0]:  # the common case, first and without imports
+        return ox.NamedNode(term)
     from rdflib import BNode, Literal, URIRef
 
     if isinstance(term, URIRef):
@@ -164,6 +175,10 @@ class OxigraphStore:
         self._term = _Terms()
         self._named: bool | None = False  # any named graph? None: not known
         self._predicates: dict[tuple[str, ...], dict[Any, Node]] = {}
+        # The standing child that runs limited queries (oxquery.standing_worker), made at the
+        # first one and stopped at every change of the data: it answers from a copy made
+        # when it was forked.
+        self._worker: StandingWorker | None = None
 
     # ------------------------------------------------------------------ writing
     def _format(self, format: str) -> Any:
@@ -190,7 +205,7 @@ class OxigraphStore:
             self.store.load(path=str(path), format=rdf_format, base_iri=base)
         except Exception as exc:  # loads are transactional: nothing was added
             raise _parse_error(path, format, base, exc) from None
-        self._named = None
+        self._changed()
 
     def add_bytes(self, data: bytes, path: Path, format: str, base: str) -> None:
         """Like :meth:`add_file` for a file's bytes already read."""
@@ -198,7 +213,7 @@ class OxigraphStore:
             self.store.load(data, self._format(format), base_iri=base)
         except Exception as exc:
             raise _parse_error(path, format, base, exc) from None
-        self._named = None
+        self._changed()
 
     def add_quads(self, quads: Iterable[Quad]) -> None:
         ox = self._ox
@@ -211,7 +226,7 @@ class OxigraphStore:
         except (ValueError, TypeError) as exc:
             raise StoreError(f"Oxigraph cannot hold a term of this graph ({exc})") from exc
         self.store.extend(batch)
-        self._named = None
+        self._changed()
 
     # ------------------------------------------------------------------ reading
     def _pattern(self, *terms: Node | None) -> list[Any]:
@@ -406,9 +421,20 @@ class OxigraphStore:
         *,
         timeout: float | None = None,
     ) -> QueryResult:
-        from .oxquery import run_oxigraph_query
+        from .oxquery import run_oxigraph_query, standing_worker
 
-        return run_oxigraph_query(self.store, sparql, bindings, timeout=timeout)
+        if self._worker is None and timeout is not None:
+            self._worker = standing_worker(self.store)
+            weakref.finalize(self, self._worker.stop)  # a store dropped unclosed
+        return run_oxigraph_query(
+            self.store, sparql, bindings, timeout=timeout, worker=self._worker
+        )
+
+    def _changed(self) -> None:
+        """The data changed: a standing child would answer from the old copy."""
+        self._named = None
+        if self._worker is not None:
+            self._worker.stop()
 
     def dump(self, graph: Node | None = None) -> bytes:
         ox = self._ox
@@ -417,7 +443,8 @@ class OxigraphStore:
         return data or b""
 
     def close(self) -> None:
-        pass
+        if self._worker is not None:
+            self._worker.stop()
 
 
 def _parse_error(path: Path, format: str, base: str, exc: BaseException) -> Exception:

@@ -13,8 +13,9 @@ if TYPE_CHECKING:
     from rdflib.term import Node
 
     from ..query import QueryResult
+    from .killable import StandingWorker
 
-__all__ = ["MAX_OXIGRAPH_OPERATORS", "run_oxigraph_query", "substitute"]
+__all__ = ["MAX_OXIGRAPH_OPERATORS", "run_oxigraph_query", "standing_worker", "substitute"]
 
 # SPARQL tokens that may contain text looking like a variable (long and short strings, IRIs,
 # comments), and variables.
@@ -78,13 +79,30 @@ def run_oxigraph_query(
     bindings: Mapping[str, Node] | None = None,
     *,
     timeout: float | None = None,
+    worker: StandingWorker | None = None,
 ) -> QueryResult:
-    """Run a read-only query in the ``pyoxigraph.Store`` ``store``; see ``base.Store.query``."""
+    """Run a read-only query in the ``pyoxigraph.Store`` ``store``; see ``base.Store.query``.
+    A query with a time limit (or one that might overflow the engine's stack) runs in a child
+    process: ``worker``'s standing child (made by ``standing_worker(store)``), else one
+    forked for this query."""
     if timeout is not None or _too_many_operators(sparql):
+        if worker is not None and worker.available():
+            result: QueryResult = worker.call((sparql, bindings), timeout)
+            return result
         from .killable import run_in_child
 
         return run_in_child(_evaluate, (store, sparql, bindings), {}, timeout)
     return _evaluate(store, sparql, bindings)
+
+
+def standing_worker(store: Any) -> StandingWorker:
+    """A standing child for the limited queries of the ``pyoxigraph.Store`` ``store`` (see
+    ``killable.StandingWorker``); the caller stops it whenever ``store`` changes."""
+    from functools import partial
+
+    from .killable import StandingWorker
+
+    return StandingWorker(partial(_evaluate, store))
 
 
 def _evaluate(store: Any, sparql: str, bindings: Mapping[str, Node] | None) -> QueryResult:
