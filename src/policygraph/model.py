@@ -89,7 +89,7 @@ def language_texts(values: Iterable[Node]) -> dict[str, str]:
     return out
 
 
-def preferred_label(node: Node, texts: Callable[[URIRef], dict[str, str]]) -> str:
+def preferred_label(node: Node | str, texts: Callable[[URIRef], dict[str, str]]) -> str:
     """rdfs:label, else skos:prefLabel, else the statement; English, then bokmål, then untagged;
     the IRI's local name when there is none. ``texts(prop)`` reads one property's texts."""
     for prop in (_LABEL, _PREF, _STATEMENT):

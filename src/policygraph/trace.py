@@ -11,6 +11,7 @@ and reported, never followed twice.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import deque
 from collections.abc import Iterable
@@ -96,6 +97,12 @@ _LINK_READS = frozenset(
     (_EVIDENCE_PROPERTY, _EVIDENCE_TARGET, _BASIS_PROPERTY, _RATIONALE, _BASIS_ANCHOR)
 )
 _DOCUMENT_READS = frozenset((_TEXT_SHA,))
+
+
+@functools.lru_cache(maxsize=256)
+def _term(iri: str) -> URIRef:
+    """The rdflib term of a predicate the index reads (made once: URIRef checks its text)."""
+    return URIRef(iri)
 
 
 def _first(table: dict[str, list[Any]], pred: str) -> Any:
@@ -354,7 +361,7 @@ class EvidenceIndex:
                     frontier.append(name)
         self.properties = tuple(sorted(props))
         self._wanted = frozenset(_NEEDED) | frozenset(self.properties)
-        self._wanted_list = [URIRef(p) for p in sorted(self._wanted)]
+        self._wanted_list = [_term(p) for p in sorted(self._wanted)]
         # What a trace reads of each kind of node, and which links lead to which kind.
         self._claim_role = frozenset((*_CLAIM_READS, *_CLAIM_READS_TOO, *self.properties))
         self._follow_roles = (
@@ -365,7 +372,7 @@ class EvidenceIndex:
             (_SOURCE_DOCUMENT, _DOCUMENT_READS),
         )
         self._terms_of = {
-            role: [URIRef(p) for p in sorted(role)]
+            role: [_term(p) for p in sorted(role)]
             for role in (
                 self._wanted,
                 self._claim_role,
@@ -428,7 +435,7 @@ class EvidenceIndex:
         for todo, batch in missing.items():
             last: Node | None = None
             table: dict[str, list[Node]] = {}
-            wanted = self._terms_of.get(todo) or [URIRef(p) for p in sorted(todo)]
+            wanted = self._terms_of.get(todo) or [_term(p) for p in sorted(todo)]
             for s, p, o in self.store.outgoing(batch, wanted):
                 if s is not last:
                     last = s
@@ -470,15 +477,18 @@ class EvidenceIndex:
                                 following[text] = (o, role)
             level = following
 
-    def _props(self, subject: Node, role: frozenset[str] | None = None) -> dict[str, list[Node]]:
-        """Predicate IRI -> objects of ``subject``: those of ``role`` (default: every
-        predicate the index reads) are sure to have been read."""
-        key = str(subject)
+    def _props(
+        self, subject: Node | str, role: frozenset[str] | None = None
+    ) -> dict[str, list[Node]]:
+        """Predicate IRI -> objects of ``subject`` (a term, or an IRI as plain text): those of
+        ``role`` (default: every predicate the index reads) are sure to have been read."""
+        plain = type(subject) is str
+        key: str = subject if plain else str(subject)  # type: ignore[assignment]
         if not self._complete:
             done = self._fetched.get(key)
             needed = self._wanted if role is None else role
             if done is None or not needed <= done:
-                self._fetch_many([subject], needed)
+                self._fetch_many([URIRef(key) if plain else subject], needed)  # type: ignore[list-item]
         return self._by_subject.get(key, _NOTHING)
 
     def objects(self, subject: Node, pred: str) -> list[Any]:
@@ -508,9 +518,8 @@ class EvidenceIndex:
     def _texts(self, node: Any, pred: str) -> dict[str, str]:
         return language_texts(self.objects(node, pred))
 
-    def _label(self, node: Any) -> str:
-        table = self._props(node, self._claim_role)
-        return preferred_label(node, lambda prop: language_texts(table.get(str(prop), ())))
+    def _label(self, claim: str, table: dict[str, list[Node]]) -> str:
+        return preferred_label(claim, lambda prop: language_texts(table.get(str(prop), ())))
 
     def _iris(self, node: Any, pred: str) -> list[str]:
         return sorted(str(o) for o in self.objects(node, pred))
@@ -557,7 +566,7 @@ class EvidenceIndex:
     def edges_from(self, claim: str) -> list[TraceEdge]:
         edges = self._edges.get(claim)
         if edges is None:
-            table = self._props(URIRef(claim), self._claim_role)
+            table = self._props(claim, self._claim_role)
             edges = []
             qualified: dict[tuple[str, str], Any] | None = None
             for prop in self.properties:
@@ -579,8 +588,7 @@ class EvidenceIndex:
     def _node(self, claim: str) -> tuple[TraceNode, list[AnchorRef], list[SourceLink], bool]:
         found = self._nodes.get(claim)
         if found is None:
-            node = URIRef(claim)
-            table = self._props(node, self._claim_role)
+            table = self._props(claim, self._claim_role)
             stated = sorted(str(o) for o in table.get(_STATED_IN, ()))
             relayed = sorted(str(o) for o in table.get(_RELAYED_IN, ()))
             sources = [SourceLink(claim, d, "statedIn") for d in stated]
@@ -589,7 +597,7 @@ class EvidenceIndex:
                 TraceNode(
                     claim,
                     most_specific_type(table.get(RDF_TYPE, ()), self._ancestors),
-                    self._label(node),
+                    self._label(claim, table),
                     _concept_name(_first(table, _STRENGTH), "strength-"),
                 ),
                 self._anchors_of(table, claim),
