@@ -361,7 +361,6 @@ class EvidenceIndex:
                     frontier.append(name)
         self.properties = tuple(sorted(props))
         self._wanted = frozenset(_NEEDED) | frozenset(self.properties)
-        self._wanted_list = [_term(p) for p in sorted(self._wanted)]
         # What a trace reads of each kind of node, and which links lead to which kind.
         self._claim_role = frozenset((*_CLAIM_READS, *_CLAIM_READS_TOO, *self.properties))
         self._follow_roles = (
@@ -381,6 +380,7 @@ class EvidenceIndex:
                 _DOCUMENT_READS,
             )
         }
+        self._wanted_list = self._terms_of[self._wanted]
         claim = URIRef(PG + "Claim")
         self._claim_classes = {claim} | {c for c, anc in self._ancestors.items() if claim in anc}
 
@@ -447,7 +447,7 @@ class EvidenceIndex:
                 else:
                     objects.append(o)
 
-    def walk(self, starts: Iterable[Node]) -> None:
+    def _walk(self, starts: Iterable[Node]) -> None:
         """Read what traces from ``starts`` read, one call of ``Store.outgoing`` per level of
         the walk and kind of node (claims, qualified links, anchors, documents), each with
         only the predicates read of that kind: a handful of calls, not one per node."""
@@ -612,7 +612,7 @@ class EvidenceIndex:
             return self._trace(start)
 
     def _trace(self, start: str) -> EvidenceTrace:
-        self.walk([URIRef(start)])
+        self._walk([URIRef(start)])
         reached = [start]
         seen = {start}
         queue = deque([start])

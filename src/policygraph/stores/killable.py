@@ -57,12 +57,42 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _child(write_end: int, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: Any) -> None:
-    """Run in the forked child: compute, send the pickled outcome, and leave at once."""
-    import faulthandler
+def _fork(
+    work: Callable[[], None], child_only: tuple[int, ...], parent_only: tuple[int, ...]
+) -> int:
+    """Fork a child that runs ``work`` and leaves; the child's pid. The child closes
+    ``parent_only`` (the parent's ends of the pipes), the parent closes ``child_only``.
 
-    faulthandler.disable()  # a crash here is reported by the parent, not dumped on stderr
-    _write_all(write_end, _outcome(fn, args, kwargs))
+    Objects the child's garbage collector would walk are frozen first, so that it does not
+    touch (and so copy) the parent's pages: the fork stays cheap for a large store. A caller
+    that froze objects itself keeps them frozen: only our own freeze is undone."""
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    try:
+        pid = os.fork()
+    except BaseException:
+        if freeze:
+            gc.unfreeze()
+        for fd in (*child_only, *parent_only):
+            os.close(fd)
+        raise
+    if pid == 0:  # the child
+        try:
+            import faulthandler
+
+            faulthandler.disable()  # a crash is reported by the parent, not dumped on stderr
+            for fd in parent_only:
+                os.close(fd)
+            gc.disable()
+            work()
+        finally:
+            os._exit(0)
+    if freeze:
+        gc.unfreeze()
+    for fd in child_only:
+        os.close(fd)
+    return pid
 
 
 def _raise(name: str, message: str) -> None:
@@ -92,30 +122,11 @@ def run_in_child(
     import select
 
     read_end, write_end = os.pipe()
-    # Objects the child's garbage collector would walk are frozen first, so that it does not
-    # touch (and so copy) the parent's pages: the fork stays cheap for a large store.
-    # A caller that froze objects itself keeps them frozen: only our own freeze is undone.
-    freeze = gc.get_freeze_count() == 0
-    if freeze:
-        gc.freeze()
-    try:
-        pid = os.fork()
-    except BaseException:
-        if freeze:
-            gc.unfreeze()
-        os.close(read_end)
-        os.close(write_end)
-        raise
-    if pid == 0:  # the child
-        try:
-            os.close(read_end)
-            gc.disable()
-            _child(write_end, fn, args, dict(kwargs))
-        finally:
-            os._exit(0)
-    if freeze:
-        gc.unfreeze()
-    os.close(write_end)
+    pid = _fork(
+        lambda: _write_all(write_end, _outcome(fn, args, dict(kwargs))),
+        child_only=(write_end,),
+        parent_only=(read_end,),
+    )
     deadline = None if timeout is None else time.monotonic() + timeout
     chunks: list[bytes] = []
     try:
@@ -237,37 +248,17 @@ class StandingWorker:
     def _start(self) -> None:
         requests_in, requests_out = os.pipe()
         answers_in, answers_out = os.pipe()
-        freeze = gc.get_freeze_count() == 0  # as in run_in_child: keep the fork cheap
-        if freeze:
-            gc.freeze()
-        try:
-            pid = os.fork()
-        except BaseException:
-            if freeze:
-                gc.unfreeze()
-            for fd in (requests_in, requests_out, answers_in, answers_out):
-                os.close(fd)
-            raise
-        if pid == 0:  # the child
-            try:
-                os.close(requests_out)
-                os.close(answers_in)
-                gc.disable()
-                self._serve(requests_in, answers_out)
-            finally:
-                os._exit(0)
-        if freeze:
-            gc.unfreeze()
-        os.close(requests_in)
-        os.close(answers_out)
+        pid = _fork(
+            lambda: self._serve(requests_in, answers_out),
+            child_only=(requests_in, answers_out),
+            parent_only=(requests_out, answers_in),
+        )
         self._pid, self._requests, self._answers = pid, requests_out, answers_in
 
     def _serve(self, requests: int, answers: int) -> None:
         """The child's loop: a request in, an answer out, until the parent goes away."""
-        import faulthandler
         import pickle
 
-        faulthandler.disable()
         while True:
             header = _read_exactly(requests, _HEADER)
             if header is None:

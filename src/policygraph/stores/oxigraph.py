@@ -367,7 +367,7 @@ class OxigraphStore:
                 term = to_oxigraph(subject)
             except (ValueError, TypeError):
                 continue  # a term Oxigraph cannot hold is the subject of nothing here
-            seen: set[tuple[Any, Any]] = set()
+            seen: set[tuple[Any, Any]] | None = set() if named else None
             for q in look_up(term, None, None, None):
                 x = q.predicate
                 if wanted is None:
@@ -379,7 +379,7 @@ class OxigraphStore:
                     if p is None:
                         continue
                 y = q.object
-                if named:
+                if seen is not None:
                     if (x, y) in seen:
                         continue
                     seen.add((x, y))

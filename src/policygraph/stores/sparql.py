@@ -237,11 +237,11 @@ class SparqlStore:
     def outgoing(
         self, subjects: Iterable[Node], predicates: Collection[Node] | None = None
     ) -> Iterator[Triple]:
-        named: dict[str, Node] = {}
+        named: dict[str, None] = {}  # each subject once, in order
         blank: list[Node] = []
         for subject in subjects:
             try:
-                named.setdefault(term_text(subject), subject)
+                named[term_text(subject)] = None
             except ValueError:  # a blank node the server cannot name
                 blank.append(subject)
         wanted = None if predicates is None else set(predicates)
